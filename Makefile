@@ -1,0 +1,94 @@
+# nvme-ucmd: asynchronous NVMe passthrough for Linux 5.10 (kernel series,
+# library, CLI and tests). Plain GNU make; `make help` lists the targets.
+
+TOP	:= $(CURDIR)
+B	:= $(TOP)/build
+
+V	?= 0
+ifeq ($(V),1)
+Q	:=
+quiet	= @:
+else
+Q	:= @
+quiet	= @printf '  %-8s %s\n' $(1) $(2);
+endif
+
+CC	?= cc
+PREFIX	?= /usr/local
+LIBDIR	?= $(PREFIX)/lib
+INCDIR	?= $(PREFIX)/include
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+DESTDIR	?=
+
+# Warnings are errors in CI (and whenever WERROR=1).
+WERROR	?= $(if $(CI),1,0)
+CWARN	:= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wno-unused-parameter $(if $(filter 1,$(WERROR)),-Werror)
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(CWARN) $(CFLAGS) -MMD -MP \
+	     -I$(TOP)/kernel/include/uapi
+
+# Kernel: FLAVOR=debug (KASAN, lockdep, kmemleak: what make check uses) or
+# FLAVOR=vm (minimal, for speed). KERNEL_SRC=dir builds your own tree.
+FLAVOR	?= debug
+KERNEL_SH := $(TOP)/scripts/kernel.sh
+BZIMAGE	= $(shell $(KERNEL_SH) path $(FLAVOR))
+
+.PHONY: all deps kernel kernel-config kernel-tree kernel-export ref-kernel \
+	run check check-unit check-vm lint install clean distclean help
+
+all:
+
+include tests/unit/build.mk
+-include userlib/build.mk
+-include tools/build.mk
+-include tests/guest/build.mk
+
+deps:
+	$(Q)$(TOP)/scripts/deps.sh
+
+kernel:
+	$(Q)$(KERNEL_SH) build $(FLAVOR)
+
+kernel-config:
+	$(Q)$(KERNEL_SH) config $(FLAVOR)
+
+kernel-tree:
+	$(Q)$(KERNEL_SH) tree-git
+
+kernel-export:
+	$(Q)$(KERNEL_SH) export
+
+ref-kernel:
+	$(Q)$(TOP)/tests/vm/ref-kernel.sh fetch
+
+# Boot our kernel with the default NVMe drives and show what a user sees.
+run: deps
+	$(Q)$(MAKE) --no-print-directory all kernel
+	$(Q)$(TOP)/tests/vm/run-vm --kernel "$(BZIMAGE)" --show -- \
+		$(TOP)/tests/vm/demo.sh
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all kernel
+	$(Q)$(TOP)/tests/run-all --flavor $(FLAVOR) $(if $(NO_REF),--no-ref)
+
+check-unit: all
+	$(Q)$(TOP)/tests/run-all --unit-only
+
+check-vm: all
+	$(Q)$(TOP)/tests/run-all --vm-only --flavor $(FLAVOR) $(if $(NO_REF),--no-ref)
+
+lint:
+	$(Q)$(TOP)/scripts/lint.sh
+
+install: all
+
+clean:
+	$(Q)rm -rf $(B)/userlib $(B)/tools $(B)/tests $(B)/vm-out
+
+distclean:
+	$(Q)rm -rf $(B)
+
+help:
+	@sed -n 's/^## //p' $(TOP)/README.md

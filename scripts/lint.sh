@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# make lint: checkpatch.pl --strict --no-tree on every patch of the series and
+# every new kernel file; shellcheck on our scripts; cppcheck on userspace C.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP" || exit 1
+"$TOP/scripts/kernel.sh" fetch || exit 1
+CP=$TOP/build/base/linux-source-5.10/scripts/checkpatch.pl
+bad=0
+say() { printf '  %-8s %s\n' "$1" "$2"; }
+
+checkpatch() {
+	perl "$CP" --strict --no-tree --quiet --show-types "$@"
+}
+
+for p in $(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' kernel/patches/series 2>/dev/null); do
+	say CHECK "kernel/patches/$p"
+	checkpatch "kernel/patches/$p" || bad=1
+done
+while read -r f; do
+	say CHECK "kernel/$f"
+	# uapi headers keep upstream's own style where they copy upstream
+	checkpatch -f "kernel/$f" || bad=1
+done < <(cd kernel && find . -type f \( -name '*.c' -o -name '*.h' \) | sed 's|^\./||' | sort)
+
+if command -v shellcheck >/dev/null; then
+	say SHELL "scripts, tests, .ci"
+	shellcheck -S warning scripts/*.sh tests/run-all tests/vm/run-vm \
+		tests/vm/ref-kernel.sh tests/vm/guest-init tests/vm/demo.sh \
+		tests/guest/run tests/guest/t/*.sh .ci/run || bad=1
+fi
+if command -v cppcheck >/dev/null; then
+	say CPPCHECK "userlib tools tests"
+	mapfile -t dirs < <(ls -d userlib tools tests/unit tests/guest 2>/dev/null)
+	cppcheck -q --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr -I kernel/include/uapi "${dirs[@]}" || bad=1
+fi
+((bad == 0)) && say LINT clean
+exit $bad
