@@ -65,12 +65,12 @@ ref-kernel:
 
 # Boot our kernel with the default NVMe drives and show what a user sees.
 run: deps
-	$(Q)$(MAKE) --no-print-directory all kernel
+	$(Q)$(MAKE) -s --no-print-directory all kernel
 	$(Q)$(TOP)/tests/vm/run-vm --kernel "$(BZIMAGE)" --show -- \
 		$(TOP)/tests/vm/demo.sh
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory all kernel
+	$(Q)$(MAKE) -s --no-print-directory all kernel
 	$(Q)$(TOP)/tests/run-all --flavor $(FLAVOR) $(if $(NO_REF),--no-ref)
 
 check-unit: all
