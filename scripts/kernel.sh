@@ -122,8 +122,8 @@ cmd_tree() {
 		rm -f "$SRC/.nvme-ucmd-base"
 		: >"$SRC/.nvme-ucmd-files"
 	fi
+	rm -rf "$B"/stage.*	# left by an earlier run that failed
 	stage=$(mktemp -d "$B/stage.XXXXXX")
-	trap 'rm -rf "$stage"' RETURN
 	for f in $(patched_files); do
 		if [[ -f $BASE/$f ]]; then
 			mkdir -p "$stage/$(dirname "$f")"
@@ -157,6 +157,7 @@ cmd_tree() {
 	done
 	(cd "$stage" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) >"$SRC/.nvme-ucmd-files"
 	echo "$want" >"$SRC/.nvme-ucmd-tree"
+	rm -rf "$stage"
 	say TREE "build/src: $changed file(s) updated"
 }
 
@@ -271,6 +272,9 @@ cmd_tree_git() {
 	(
 		cd "$g"
 		git init -q
+		# Debian's tarball ignores everything at the top level: drop that
+		# rule in the base commit so new files show up in git status
+		sed -i '/^# Debian packaging/,/^!\/debian\//d' .gitignore
 		git add -A
 		git -c user.name=base -c user.email=base@localhost commit -q -m "base: Debian linux-source-5.10 $BASE_VER"
 		git tag nvme-ucmd-base
@@ -306,7 +310,6 @@ cmd_export() {
 	[[ -d $g/.git ]] || die "no build/kernel-tree (make kernel-tree first)"
 	local out n=0 c f
 	out=$(mktemp -d)
-	trap 'rm -rf "$out"' RETURN
 	mkdir -p "$KDIR/patches"
 	(cd "$g" && git diff --quiet && git diff --cached --quiet) ||
 		die "build/kernel-tree has uncommitted changes"
@@ -338,6 +341,7 @@ cmd_export() {
 	rm -f "$KDIR"/patches/*.patch
 	cp "$out"/*.patch "$KDIR/patches/" 2>/dev/null || true
 	cp "$out/series" "$KDIR/patches/series"
+	rm -rf "$out"
 	say EXPORT "$n patch(es) to kernel/patches, new files to kernel/"
 }
 

@@ -18,11 +18,19 @@ WANT=(nvme null_blk 9p 9pnet_virtio virtio_pci)
 
 die() { echo "ref-kernel: $*" >&2; exit 1; }
 
+ref_pkg() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-6\.1\.[0-9.-]*-amd64\)$/\1/p' | head -n 1
+}
+
 fetch() {
 	[[ -f $R/version ]] && return 0
 	local pkg
-	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-image-6\.1\.[0-9.-]*-amd64\)$/\1/p' | head -n 1)
+	pkg=$(ref_pkg)
+	if [[ -z $pkg && $EUID == 0 ]]; then
+		apt-get update -qq
+		pkg=$(ref_pkg)
+	fi
 	[[ -n $pkg ]] || die "apt-cache knows no linux-image-amd64 (run apt-get update)"
 	rm -rf "$R"
 	mkdir -p "$R/dl"
