@@ -44,6 +44,7 @@ include tests/unit/build.mk
 -include userlib/build.mk
 -include tools/build.mk
 -include tests/guest/build.mk
+-include tests/guest/nvme.mk
 
 deps:
 	$(Q)$(TOP)/scripts/deps.sh
