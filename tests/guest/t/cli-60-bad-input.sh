@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Bad input gets one line on stderr and a non-zero exit: no device, a
+# missing node, a block device, a partition, an unknown command or option,
+# an LBA past the end, an admin command from a user who is not root.
+. "$(dirname "$0")/cli-lib.inc"
+need_cli
+
+e=expect_one_line_error
+$e "no device" "$U" identify
+$e "missing node" "$U" identify /dev/ng9n9
+$e "block device" "$U" identify $NVME_NS1
+$e "not nvme" "$U" id-ctrl /dev/null
+$e "unknown command" "$U" frobnicate $NG1
+$e "unknown option" "$U" id-ctrl $NG1 --frobnicate
+$e "bad number" "$U" read $NG1 -s 12x
+$e "number out of range" "$U" get-feature $NG1 -f 0x100
+$e "missing required option" "$U" get-feature $NG1
+$e "controller for an I/O command" "$U" read $NVME_CTRL -s 0
+$e "LBA out of range" "$U" read $NG1 -s 1048576
+$e "LBA range past the end" "$U" read $NG1 -s 1048575 -c 1
+$e "bad output format" "$U" id-ctrl $NG1 -o yaml
+$e "NVMe status" "$U" get-log $NG1 -i 0xbf -l 4 -n 1
+
+if command -v setpriv >/dev/null; then
+	$e "not root" setpriv --reuid=65534 --regid=65534 --clear-groups "$U" id-ctrl $NVME_CTRL
+else
+	info "setpriv missing: non-root case not run"
+fi
+
+if command -v sfdisk >/dev/null && command -v blockdev >/dev/null; then
+	echo ',64M' | sfdisk -q $NVME_NS1 >/dev/null 2>&1
+	blockdev --rereadpt $NVME_NS1 2>/dev/null
+	for _ in 1 2 3 4 5; do [[ -e ${NVME_NS1}p1 ]] && break; sleep 0.2; done
+	if [[ -e ${NVME_NS1}p1 ]]; then
+		$e "partition" "$U" identify ${NVME_NS1}p1
+	else
+		info "no partition node appeared: partition case not run"
+	fi
+	dd if=/dev/zero of=$NVME_NS1 bs=4096 count=256 oflag=direct status=none
+	blockdev --rereadpt $NVME_NS1 2>/dev/null
+else
+	info "sfdisk missing: partition case not run"
+fi
+exit 0
