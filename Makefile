@@ -45,6 +45,7 @@ include tests/unit/build.mk
 -include tools/build.mk
 -include tests/guest/build.mk
 -include tests/guest/nvme.mk
+-include tests/guest/uring.mk
 
 deps:
 	$(Q)$(TOP)/scripts/deps.sh
@@ -71,10 +72,10 @@ run: deps
 		$(TOP)/tests/vm/demo.sh
 
 check: deps
-	$(Q)$(MAKE) -s --no-print-directory all kernel
+	$(Q)$(MAKE) -s --no-print-directory all unit-asan kernel
 	$(Q)$(TOP)/tests/run-all --flavor $(FLAVOR) $(if $(NO_REF),--no-ref)
 
-check-unit: all
+check-unit: all unit-asan
 	$(Q)$(TOP)/tests/run-all --unit-only
 
 check-vm: all
@@ -86,7 +87,8 @@ lint:
 install: all
 
 clean:
-	$(Q)rm -rf $(B)/userlib $(B)/tools $(B)/tests $(B)/vm-out
+	$(Q)rm -rf $(B)/userlib $(B)/tools $(B)/tests $(B)/asan $(B)/docs \
+		$(B)/vm-out
 
 distclean:
 	$(Q)rm -rf $(B)

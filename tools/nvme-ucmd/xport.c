@@ -229,8 +229,10 @@ int xp_exec(struct cli_dev *d, bool admin, struct nvme_passthru_cmd64 *c)
 	ret = exec_ring(d, x, form, admin, c);
 	if (admin && d->kind == DEV_NS && ret == -ENOTTY)
 		return admin_via_ctrl(d, x, form, c);
-	/* auto: a node without uring_cmd (-EOPNOTSUPP) still has the ioctl */
-	if (d->form == FORM_AUTO && (ret == -EOPNOTSUPP || ret == -ENOTTY)) {
+	/* auto (and block bench set-up): a node without uring_cmd still has
+	 * the ioctl */
+	if ((d->form == FORM_AUTO || d->form == FORM_BLOCK) &&
+	    (ret == -EOPNOTSUPP || ret == -ENOTTY)) {
 		if (admin)
 			x->admin_form = FORM_IOCTL;
 		else
