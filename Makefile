@@ -46,6 +46,7 @@ include tests/unit/build.mk
 -include tests/guest/build.mk
 -include tests/guest/nvme.mk
 -include tests/guest/uring.mk
+-include tests/guest/userlib.mk
 
 deps:
 	$(Q)$(TOP)/scripts/deps.sh
