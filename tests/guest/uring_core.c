@@ -160,6 +160,30 @@ static void case_probe(void)
 	io_uring_queue_exit(&ring);
 }
 
+/* fdinfo's entry sizes, where the kernel reports them (ours does) */
+static void check_fdinfo(struct io_uring *ring, unsigned int flags)
+{
+	char path[64], line[256];
+	unsigned int sqe = 0, cqe = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", ring->ring_fd);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "SqeSize: %u", &sqe);
+		sscanf(line, "CqeSize: %u", &cqe);
+	}
+	fclose(f);
+	if (sqe)
+		CHECK(sqe == (flags & IORING_SETUP_SQE128 ? 128u : 64u),
+		      "fdinfo SqeSize %u (flags %#x)", sqe, flags);
+	if (cqe)
+		CHECK(cqe == (flags & IORING_SETUP_CQE32 ? 32u : 16u),
+		      "fdinfo CqeSize %u (flags %#x)", cqe, flags);
+}
+
 /* ordinary opcodes in big rings: same results, big_cqe[] zero */
 static void bigring_ops(unsigned int flags)
 {
@@ -178,6 +202,7 @@ static void bigring_ops(unsigned int flags)
 	unlink(path);
 	memset(wbuf, 0xa5, sizeof(wbuf));
 	ring_init(&ring, 16, flags);
+	check_fdinfo(&ring, flags);
 
 	io_uring_prep_nop(io_uring_get_sqe(&ring));
 	CHECK(!submit_reap(&ring, &r) && r.res == 0, "nop: %d", r.res);
