@@ -36,7 +36,7 @@ KERNEL_SH := $(TOP)/scripts/kernel.sh
 BZIMAGE	= $(shell $(KERNEL_SH) path $(FLAVOR))
 
 .PHONY: all deps kernel kernel-config kernel-tree kernel-export ref-kernel \
-	run check check-unit check-vm lint install clean distclean help
+	run check check-unit check-vm bench lint install clean distclean help
 
 all:
 
@@ -81,6 +81,13 @@ check-unit: all unit-asan
 
 check-vm: all
 	$(Q)$(TOP)/tests/run-all --vm-only --flavor $(FLAVOR) $(if $(NO_REF),--no-ref)
+
+# The benchmark suite (our kernel without debug options, and upstream 6.1):
+# updates docs/performance.md and docs/performance.png. Not a test.
+bench: deps
+	$(Q)$(MAKE) -s --no-print-directory all
+	$(Q)$(MAKE) -s --no-print-directory kernel FLAVOR=vm
+	$(Q)$(TOP)/tests/bench/run $(if $(NO_REF),--no-ref)
 
 lint:
 	$(Q)$(TOP)/scripts/lint.sh

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The benchmark matrix, run inside the VM (make bench): every configuration
+# in a random order, each repeated, one JSON line per run appended to OUT.
+#
+# usage: tests/bench/suite.sh OUT.jsonl
+# env:   BENCH_RUNTIME (s per run, 2), BENCH_REPEATS (3), BENCH_SEED (1),
+#        BENCH_KERNEL (a label for the report)
+# Forms: big, compact (uring_cmd on /dev/ng0n1), block (io_uring O_DIRECT on
+# /dev/nvme0n1), ioctl (synchronous passthrough, QD 1) from nvme-ucmd bench,
+# and libaio (fio, O_DIRECT on /dev/nvme0n1). A form the kernel lacks is
+# probed and left out, and said so.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cli=$top/build/tools/nvme-ucmd
+out=${1:?usage: suite.sh OUT.jsonl}
+rt=${BENCH_RUNTIME:-2} reps=${BENCH_REPEATS:-3} seed=${BENCH_SEED:-1}
+label=${BENCH_KERNEL:-$(uname -r)}
+ng=/dev/ng0n1 blk=/dev/nvme0n1
+
+[[ -e $ng && -e $blk ]] || { echo "bench: $ng or $blk absent"; exit 77; }
+forms=(block ioctl)
+for f in big compact; do
+	if "$cli" bench "$ng" --form "$f" --ios 64 --qd 4 -q --json >/dev/null 2>&1; then
+		forms+=("$f")
+	else
+		echo "bench: form $f not available on $label: left out"
+	fi
+done
+command -v fio >/dev/null && forms+=(libaio)
+poll=0
+if "$cli" bench "$ng" --form block --poll --ios 64 --qd 4 -q --json >/dev/null 2>&1; then
+	poll=1
+else
+	echo "bench: no poll queues: polled runs left out"
+fi
+
+# bs qd form fixed poll
+configs=()
+for bs in 512 4096; do
+	for qd in 1 32 128; do
+		for f in "${forms[@]}"; do
+			[[ $f == ioctl && $qd != 1 ]] && continue
+			configs+=("$bs $qd $f 0 0")
+		done
+	done
+done
+for f in big compact block; do
+	[[ " ${forms[*]} " == *" $f "* ]] || continue
+	for qd in 32 128; do
+		configs+=("4096 $qd $f 1 0")
+		((poll)) && configs+=("4096 $qd $f 0 1")
+	done
+done
+runs=()
+for ((r = 1; r <= reps; r++)); do
+	for c in "${configs[@]}"; do runs+=("$c $r"); done
+done
+mapfile -t runs < <(printf '%s\n' "${runs[@]}" |
+	shuf --random-source=<(yes "$seed"))
+
+run_fio() {	# bs qd
+	local batch=$(($2 >= 32 ? 32 : 1))
+	fio --name=bench --filename="$blk" --ioengine=libaio --direct=1 \
+		--rw=randread --bs="$1" --iodepth="$2" \
+		--iodepth_batch_submit="$batch" --iodepth_batch_complete_max="$batch" \
+		--runtime="$rt" --time_based --size=256M --output-format=json 2>/dev/null |
+	python3 -c '
+import json, sys
+j = json.load(sys.stdin)["jobs"][0]; r = j["read"]; p = r["clat_ns"].get("percentile", {})
+ios = max(r["total_ios"], 1); secs = j["job_runtime"] / 1000
+print(json.dumps({"form": "libaio", "iops": round(r["iops"]),
+  "lat_p50_ns": p.get("50.000000", 0), "lat_p99_ns": p.get("99.000000", 0),
+  "cpu_ns_per_io": round((j["usr_cpu"] + j["sys_cpu"]) / 100 * secs * 1e9 / ios),
+  "ios": r["total_ios"], "errors": j["error"]}))'
+}
+
+n=0
+: >>"$out"
+for run in "${runs[@]}"; do
+	read -r bs qd f fixed polled rep <<<"$run"
+	n=$((n + 1))
+	batch=$((qd >= 32 ? 32 : 1))
+	if [[ $f == libaio ]]; then
+		res=$(run_fio "$bs" "$qd")
+	else
+		args=(--form "$f" --rw randread --bs "$bs" --qd "$qd" --batch "$batch"
+		      --runtime "$rt" --size 256M -q --json)
+		((fixed)) && args+=(--fixed)
+		((polled)) && args+=(--poll)
+		res=$("$cli" bench "$ng" "${args[@]}" 2>&1 | tr -d '\n')
+	fi
+	if [[ $res != "{"* ]]; then
+		echo "bench: $run: ${res:-no output}"
+		continue
+	fi
+	python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+d.update(kernel=sys.argv[2], bs=int(sys.argv[3]), qd=int(sys.argv[4]), form=sys.argv[5],
+         fixed=sys.argv[6] == "1", poll=sys.argv[7] == "1", rep=int(sys.argv[8]))
+print(json.dumps(d, sort_keys=True))' "$res" "$label" "$bs" "$qd" "$f" "$fixed" "$polled" "$rep" >>"$out"
+	printf 'bench: %3d/%d %-5s bs=%-4s qd=%-3s fixed=%s poll=%s: %s IOPS\n' "$n" \
+		"${#runs[@]}" "$f" "$bs" "$qd" "$fixed" "$polled" \
+		"$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["iops"])' "$res")"
+done
