@@ -8,8 +8,9 @@ ls -l /dev/nvme* /dev/ng* 2>/dev/null
 echo "== namespaces"
 for b in /sys/block/nvme*; do
 	[[ -e $b ]] || continue
-	printf '%s: %s sectors of %s bytes\n' "${b##*/}" "$(cat "$b/size")" \
-		"$(cat "$b/queue/logical_block_size")"
+	# sysfs counts 512-byte sectors whatever the LBA size
+	printf '%s: %d MiB, %s-byte LBAs\n' "${b##*/}" \
+		$(($(cat "$b/size") / 2048)) "$(cat "$b/queue/logical_block_size")"
 done
 if [[ -x $top/build/tools/nvme-ucmd ]]; then
 	if [[ -e /dev/ng0n1 ]]; then
