@@ -1,0 +1,28 @@
+# NVMe uring_cmd guest tests (issue 4): each tests/guest/nvme_<name>.c is a
+# program linked with nvme_lib.c and liburing, installed as
+# build/tests/guest/t/nvme-<NN>-<name> so tests/guest/run picks it up in
+# that order.
+
+NVME_T_DIR	:= $(B)/tests/guest/t
+NVME_T_OBJDIR	:= $(B)/tests/guest/obj
+NVME_T_LIB	:= $(NVME_T_OBJDIR)/nvme_lib.o
+# name:number pairs: the number orders the tests
+NVME_TESTS	:= identify:20 rw:30 qd:40 status:50 errors:60 perm:70 \
+		   poll:80 reset:85 kill:87
+NVME_T_BINS	:= $(foreach t,$(NVME_TESTS),\
+		     $(NVME_T_DIR)/nvme-$(word 2,$(subst :, ,$(t)))-$(word 1,$(subst :, ,$(t))))
+
+all: $(NVME_T_BINS)
+
+$(NVME_T_OBJDIR)/%.o: tests/guest/%.c
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+define nvme_test_rule
+$(NVME_T_DIR)/nvme-$(2)-$(1): $(NVME_T_OBJDIR)/nvme_$(1).o $(NVME_T_LIB)
+	@mkdir -p $$(dir $$@)
+	$$(call quiet,LD,$$@)$$(CC) $$(ALL_CFLAGS) -o $$@ $$^ -luring
+endef
+$(foreach t,$(NVME_TESTS),$(eval $(call nvme_test_rule,$(word 1,$(subst :, ,$(t))),$(word 2,$(subst :, ,$(t))))))
+
+-include $(wildcard $(NVME_T_OBJDIR)/*.d)
