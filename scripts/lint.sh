@@ -9,18 +9,21 @@ CP=$TOP/build/base/linux-source-5.10/scripts/checkpatch.pl
 bad=0
 say() { printf '  %-8s %s\n' "$1" "$2"; }
 
+# from the base tree: inside our git checkout checkpatch misreads blank
+# context lines of a patch as added whitespace
 checkpatch() {
-	perl "$CP" --strict --no-tree --quiet --show-types "$@"
+	(cd "$TOP/build/base/linux-source-5.10" &&
+		perl "$CP" --strict --no-tree --quiet --show-types "$@")
 }
 
 for p in $(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' kernel/patches/series 2>/dev/null); do
 	say CHECK "kernel/patches/$p"
-	checkpatch "kernel/patches/$p" || bad=1
+	checkpatch "$TOP/kernel/patches/$p" || bad=1
 done
 while read -r f; do
 	say CHECK "kernel/$f"
 	# uapi headers keep upstream's own style where they copy upstream
-	checkpatch -f "kernel/$f" || bad=1
+	checkpatch -f "$TOP/kernel/$f" || bad=1
 done < <(cd kernel && find . -type f \( -name '*.c' -o -name '*.h' \) | sed 's|^\./||' | sort)
 
 if command -v shellcheck >/dev/null; then
