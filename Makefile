@@ -47,6 +47,7 @@ include tests/unit/build.mk
 -include tests/guest/nvme.mk
 -include tests/guest/uring.mk
 -include tests/guest/userlib.mk
+-include tests/guest/fuzz.mk
 
 deps:
 	$(Q)$(TOP)/scripts/deps.sh

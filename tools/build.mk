@@ -11,8 +11,13 @@ CLI_LIB		:= $(B)/tools/libnvme-ucmd-cli.a
 CLI_BIN		:= $(B)/tools/nvme-ucmd
 CLI_MAN_STAMP	:= $(B)/tools/man/.stamp
 CLI_VERSION	?= 0.1
+# Every command goes through libnvme-ucmd (userlib/build.mk, read before
+# this file), linked statically: the CLI runs in the VM guest as built.
+CLI_USERLIB_CFLAGS	= $(ULIB_INC)
+CLI_USERLIB_LIBS	= $(ULIB_A)
+CLI_USERLIB_DEPS	= $(ULIB_A)
 CLI_CFLAGS	= -DNVME_UCMD_VERSION='"$(CLI_VERSION)"' $(CLI_USERLIB_CFLAGS)
-CLI_LDLIBS	= $(CLI_USERLIB_LIBS) -luring -lnvme -ljson-c -lm
+CLI_LDLIBS	= $(CLI_USERLIB_LIBS) -luring -lnvme -ljson-c -lm -lpthread
 
 all: $(CLI_BIN) $(CLI_MAN_STAMP)
 

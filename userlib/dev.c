@@ -36,6 +36,7 @@ struct nvmeu_dev *nvmeu__dev_alloc(int fd, int oflags)
 void nvmeu__dev_free(struct nvmeu_dev *dev)
 {
 	nvmeu_queue_exit(dev->syncq);
+	nvmeu_close(dev->admin_dev);
 	nvmeu__fake_free(dev->fake);
 	pthread_mutex_destroy(&dev->lock);
 	free(dev);
@@ -195,6 +196,57 @@ int nvmeu_open(const char *path, int oflags, struct nvmeu_dev **devp)
 		return r;
 	}
 	*devp = dev;
+	return 0;
+}
+
+/* "/dev/nvmeX" for the controller of a namespace node, from sysfs. */
+static int dev_ctrl_path(const struct nvmeu_dev *dev, char *path, size_t len)
+{
+	char link[PATH_MAX], real[PATH_MAX], *name;
+	struct stat st;
+	unsigned int n;
+	int used = 0;
+
+	if (dev->fake || fstat(dev->fd, &st) ||
+	    !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
+		return -ENODEV;
+	snprintf(link, sizeof(link), "/sys/dev/%s/%u:%u/device",
+		 S_ISCHR(st.st_mode) ? "char" : "block", major(st.st_rdev),
+		 minor(st.st_rdev));
+	if (!realpath(link, real))
+		return -ENODEV;
+	name = basename(real);
+	if (sscanf(name, "nvme%u%n", &n, &used) != 1 || name[used])
+		return -ENODEV;
+	snprintf(path, len, "/dev/%s", name);
+	return 0;
+}
+
+int nvmeu_open_ctrl(const struct nvmeu_dev *dev, int oflags,
+		    struct nvmeu_dev **ctrlp)
+{
+	char path[PATH_MAX];
+	int r;
+
+	if (!dev || !ctrlp || dev->is_ctrl)
+		return -EINVAL;
+	r = dev_ctrl_path(dev, path, sizeof(path));
+	return r ? r : nvmeu_open(path, oflags, ctrlp);
+}
+
+int nvmeu_set_admin_dev(struct nvmeu_dev *dev, struct nvmeu_dev *ctrl)
+{
+	struct nvmeu_dev *old;
+
+	if (!dev || dev->is_ctrl || (ctrl && !ctrl->is_ctrl))
+		return -EINVAL;
+	pthread_mutex_lock(&dev->lock);
+	old = dev->admin_dev;
+	dev->admin_dev = ctrl;
+	dev->admin_refused = false;
+	pthread_mutex_unlock(&dev->lock);
+	if (old != ctrl)
+		nvmeu_close(old);
 	return 0;
 }
 

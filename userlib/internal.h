@@ -31,6 +31,8 @@ struct nvmeu_dev {
 	enum nvmeu_form	form;		/* AUTO until probed or set */
 	pthread_mutex_t	lock;
 	struct nvmeu_queue *syncq;	/* nvmeu_exec()'s queue, lazily */
+	struct nvmeu_dev *admin_dev;	/* controller for admin commands */
+	bool		admin_refused;	/* admin_dev refused the form: ioctl */
 	struct nvmeu_fake *fake;	/* NULL for a real device */
 };
 
@@ -91,6 +93,10 @@ int nvmeu__queue_new(struct nvmeu_dev *dev, enum nvmeu_form form,
 		     struct nvmeu_queue **qp);
 int nvmeu__queue_exec(struct nvmeu_queue *q, struct nvme_passthru_cmd64 *cmd,
 		      unsigned int flags);
+enum nvmeu_form nvmeu__cmd_form(const struct nvmeu_dev *dev,
+				enum nvmeu_form form,
+				const struct nvme_passthru_cmd64 *cmd,
+				unsigned int flags);
 
 /* cmd.c */
 __u32 nvmeu__block_bytes(const struct nvmeu_dev *dev);

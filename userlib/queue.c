@@ -153,15 +153,17 @@ int nvmeu_queue_register_buffers(struct nvmeu_queue *q,
 	return 0;
 }
 
-/* The form for one command: compact only for the node's own namespace. */
-static enum nvmeu_form queue_cmd_form(const struct nvmeu_queue *q,
-				      const struct nvme_passthru_cmd64 *cmd,
-				      unsigned int flags)
+/*
+ * The form one command goes in on @dev when the queue's form is @form:
+ * compact only for LBA I/O on the node's own namespace.
+ */
+enum nvmeu_form nvmeu__cmd_form(const struct nvmeu_dev *dev,
+				enum nvmeu_form form,
+				const struct nvme_passthru_cmd64 *cmd,
+				unsigned int flags)
 {
-	const struct nvmeu_dev *dev = q->dev;
-
-	if (q->form != NVMEU_FORM_COMPACT)
-		return q->form;
+	if (form != NVMEU_FORM_COMPACT)
+		return form;
 	if (!nvmeu_compact_ok(cmd, flags) || cmd->nsid != dev->nsid ||
 	    dev->is_ctrl || (dev->meta_size && !dev->meta_ext))
 		return NVMEU_FORM_INDIRECT;
@@ -194,8 +196,10 @@ static int queue_add(struct nvmeu_queue *q, struct nvme_passthru_cmd64 *cmd,
 	s->flags = flags;
 	cmd->result = 0;
 	if (q->form != NVMEU_FORM_IOCTL) {
-		nvmeu_prep_cmd(sqe, queue_cmd_form(q, cmd, flags),
-			       q->dev->fd, flags, cmd);
+		enum nvmeu_form f = nvmeu__cmd_form(q->dev, q->form, cmd,
+						    flags);
+
+		nvmeu_prep_cmd(sqe, f, q->dev->fd, flags, cmd);
 		io_uring_sqe_set_data64(sqe, slot);
 		if (buf_index >= 0)
 			nvmeu_sqe_set_fixed(sqe, buf_index);

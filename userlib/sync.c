@@ -20,21 +20,13 @@ static int sync_queue(struct nvmeu_dev *dev, enum nvmeu_form form)
 	return nvmeu__queue_new(dev, form, 2, 0, &dev->syncq);
 }
 
-/*
- * Admin commands on a namespace node go by ioctl in every form: the kernel
- * takes admin ioctls there, but admin uring_cmds only on controller nodes.
- */
-int nvmeu_exec(struct nvmeu_dev *dev, struct nvme_passthru_cmd64 *cmd,
-	       unsigned int flags)
+/* Run @cmd on @dev in @form: by ioctl, or through the handle's queue. */
+static int sync_exec(struct nvmeu_dev *dev, enum nvmeu_form form,
+		     struct nvme_passthru_cmd64 *cmd, unsigned int flags)
 {
-	int form, r;
+	int r;
 
-	if (!dev || !cmd || (flags & ~(NVMEU_ADMIN | NVMEU_VEC)))
-		return -EINVAL;
-	form = nvmeu_get_form(dev);
-	if (form < 0)
-		return form;
-	if (form == NVMEU_FORM_IOCTL || ((flags & NVMEU_ADMIN) && !dev->is_ctrl))
+	if (form == NVMEU_FORM_IOCTL)
 		return nvmeu__ioctl_cmd(dev, cmd, flags);
 	pthread_mutex_lock(&dev->lock);
 	r = sync_queue(dev, form);
@@ -42,6 +34,73 @@ int nvmeu_exec(struct nvmeu_dev *dev, struct nvme_passthru_cmd64 *cmd,
 		r = nvmeu__queue_exec(dev->syncq, cmd, flags);
 	pthread_mutex_unlock(&dev->lock);
 	return r;
+}
+
+/*
+ * The controller handle an admin command of a namespace node goes to in a
+ * uring form (nvmeu_set_admin_dev()), or NULL: the ioctl on the node.
+ */
+static struct nvmeu_dev *admin_route(struct nvmeu_dev *dev, int form)
+{
+	struct nvmeu_dev *ctrl = NULL;
+
+	if (form == NVMEU_FORM_IOCTL)
+		return NULL;
+	pthread_mutex_lock(&dev->lock);
+	if (!dev->admin_refused)
+		ctrl = dev->admin_dev;
+	pthread_mutex_unlock(&dev->lock);
+	return ctrl;
+}
+
+/*
+ * Admin commands on a namespace node go by ioctl in every form (the kernel
+ * takes admin ioctls there, but admin uring_cmds only on controller nodes),
+ * unless a controller handle takes them: then in the same form, and by
+ * ioctl again from the first time the controller refuses that form.
+ */
+int nvmeu_exec(struct nvmeu_dev *dev, struct nvme_passthru_cmd64 *cmd,
+	       unsigned int flags)
+{
+	struct nvmeu_dev *ctrl;
+	int form, r;
+
+	if (!dev || !cmd || (flags & ~(NVMEU_ADMIN | NVMEU_VEC)))
+		return -EINVAL;
+	form = nvmeu_get_form(dev);
+	if (form < 0)
+		return form;
+	if (!(flags & NVMEU_ADMIN) || dev->is_ctrl)
+		return sync_exec(dev, form, cmd, flags);
+	ctrl = admin_route(dev, form);
+	if (!ctrl)
+		return nvmeu__ioctl_cmd(dev, cmd, flags);
+	r = sync_exec(ctrl, form, cmd, flags);
+	if (r != -EOPNOTSUPP && r != -ENOTTY)
+		return r;
+	pthread_mutex_lock(&dev->lock);
+	dev->admin_refused = true;
+	pthread_mutex_unlock(&dev->lock);
+	return nvmeu__ioctl_cmd(dev, cmd, flags);
+}
+
+int nvmeu_exec_form(struct nvmeu_dev *dev,
+		    const struct nvme_passthru_cmd64 *cmd, unsigned int flags)
+{
+	struct nvmeu_dev *target = dev;
+	int form;
+
+	if (!dev || !cmd || (flags & ~(NVMEU_ADMIN | NVMEU_VEC)))
+		return -EINVAL;
+	form = nvmeu_get_form(dev);
+	if (form < 0 || form == NVMEU_FORM_IOCTL)
+		return form;
+	if ((flags & NVMEU_ADMIN) && !dev->is_ctrl) {
+		target = admin_route(dev, form);
+		if (!target)
+			return NVMEU_FORM_IOCTL;
+	}
+	return nvmeu__cmd_form(target, form, cmd, flags);
 }
 
 int nvmeu_admin_passthru(struct nvmeu_dev *dev,

@@ -72,10 +72,11 @@ static void check_identify(struct nvmeu_dev *dev)
 		       NVMEU_ID_SIZE, NULL);
 	same(r, a, rr, b, NVMEU_ID_SIZE, "active namespace list");
 	ul_check(!r && le32toh(list[0]) == 1 && le32toh(list[1]) == 2 &&
-		 !list[2], "%s: active namespaces 1 and 2", where);
+		 le32toh(list[2]) == 3 && !list[3],
+		 "%s: active namespaces 1, 2 and 3", where);
 	r = nvmeu_identify_active_ns(dev, 1, a);
-	ul_check(!r && le32toh(list[0]) == 2 && !list[1],
-		 "%s: active namespaces after 1: 2", where);
+	ul_check(!r && le32toh(list[0]) == 2 && le32toh(list[1]) == 3 &&
+		 !list[2], "%s: active namespaces after 1: 2 and 3", where);
 	r = nvmeu_identify(dev, NVME_IDENTIFY_CNS_NS_DESC_LIST, 1, a);
 	rr = raw_admin(dev, nvme_admin_identify, 1,
 		       NVME_IDENTIFY_CNS_NS_DESC_LIST, 0, 0, b, NVMEU_ID_SIZE,

@@ -229,6 +229,92 @@ static void test_admin_on_ns_node(void)
 	}
 }
 
+/*
+ * Routed to a controller handle (nvmeu_set_admin_dev()): the controller
+ * gets the command in the namespace handle's form, not its own.
+ */
+static void test_admin_via_ctrl(void)
+{
+	struct nvme_passthru_cmd64 c;
+	static struct nvme_id_ctrl id;
+
+	nvmeu_cmd_identify(&c, 1, 0, &id);
+	for (unsigned int i = 0; i < 3; i++) {
+		enum nvmeu_form want = uring_forms[i] == NVMEU_FORM_BIG ?
+			NVMEU_FORM_BIG : NVMEU_FORM_INDIRECT;
+		struct nvmeu_dev *ns = fake(NULL, 0, 1, uring_forms[i]);
+		struct nvmeu_dev *ctrl = fake(admin_table, 1, 0,
+					      NVMEU_FORM_IOCTL);
+
+		CU_ASSERT_EQUAL(nvmeu_exec_form(ns, &c, NVMEU_ADMIN),
+				NVMEU_FORM_IOCTL);
+		CU_ASSERT_EQUAL(nvmeu_set_admin_dev(ns, ctrl), 0);
+		CU_ASSERT_EQUAL(nvmeu_exec_form(ns, &c, NVMEU_ADMIN), want);
+		CU_ASSERT_EQUAL(nvmeu_identify_ctrl(ns, &id), 0);
+		CU_ASSERT(fake_ok(ctrl));
+		CU_ASSERT(fake_ok(ns));
+		CU_ASSERT_EQUAL(nvmeu_fake_ncaptured(ns), 0);
+		CU_ASSERT_EQUAL_FATAL(nvmeu_fake_ncaptured(ctrl), 1);
+		CU_ASSERT_EQUAL(cap(ctrl, 0).form, want);
+		nvmeu_close(ns);	/* closes ctrl as well */
+	}
+}
+
+/* A controller that refuses the form: the ioctl on the namespace node. */
+static void test_admin_ctrl_refuses(void)
+{
+	const struct nvmeu_fake_cmd t[] = { admin_table[0], admin_table[0] };
+	struct nvmeu_fake_params p = {
+		.fd = FD, .uring = 1, .form = NVMEU_FORM_INDIRECT,
+		.form_errno[NVMEU_FORM_INDIRECT] = -EOPNOTSUPP,
+	};
+	struct nvmeu_dev *ns = fake(t, 2, 1, NVMEU_FORM_INDIRECT), *ctrl;
+	struct nvme_passthru_cmd64 c;
+	static struct nvme_id_ctrl id;
+
+	CU_ASSERT_FATAL(nvmeu_open_fake(NULL, 0, &p, &ctrl) == 0);
+	CU_ASSERT_EQUAL(nvmeu_set_admin_dev(ns, ctrl), 0);
+	CU_ASSERT_EQUAL(nvmeu_identify_ctrl(ns, &id), 0);
+	nvmeu_cmd_identify(&c, 1, 0, &id);
+	CU_ASSERT_EQUAL(nvmeu_exec_form(ns, &c, NVMEU_ADMIN), NVMEU_FORM_IOCTL);
+	CU_ASSERT_EQUAL(nvmeu_identify_ctrl(ns, &id), 0);
+	CU_ASSERT(fake_ok(ns));
+	CU_ASSERT_EQUAL(nvmeu_fake_ncaptured(ctrl), 1);	/* refused once */
+	CU_ASSERT_EQUAL_FATAL(nvmeu_fake_ncaptured(ns), 2);
+	CU_ASSERT_EQUAL(cap(ns, 0).form, NVMEU_FORM_IOCTL);
+	CU_ASSERT_EQUAL(cap(ns, 1).form, NVMEU_FORM_IOCTL);
+	CU_ASSERT_EQUAL(nvmeu_set_admin_dev(ns, NULL), 0);	/* closes ctrl */
+	nvmeu_close(ns);
+}
+
+static void test_admin_dev_args(void)
+{
+	struct nvmeu_dev *ns = fake(NULL, 0, 1, NVMEU_FORM_COMPACT);
+	struct nvmeu_dev *ns2 = fake(NULL, 0, 1, NVMEU_FORM_COMPACT);
+	struct nvmeu_dev *ctrl = fake(NULL, 0, 0, NVMEU_FORM_COMPACT);
+	struct nvmeu_dev *out = NULL;
+	struct nvme_passthru_cmd64 c;
+
+	CU_ASSERT_EQUAL(nvmeu_set_admin_dev(NULL, ctrl), -EINVAL);
+	CU_ASSERT_EQUAL(nvmeu_set_admin_dev(ctrl, ns), -EINVAL);
+	CU_ASSERT_EQUAL(nvmeu_set_admin_dev(ns, ns2), -EINVAL);
+	CU_ASSERT_EQUAL(nvmeu_open_ctrl(ctrl, 0, &out), -EINVAL);
+	CU_ASSERT_EQUAL(nvmeu_open_ctrl(ns, 0, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(nvmeu_open_ctrl(ns, 0, &out), -ENODEV);
+	CU_ASSERT_PTR_NULL(out);
+	CU_ASSERT_EQUAL(nvmeu_exec_form(NULL, &c, 0), -EINVAL);
+	CU_ASSERT_EQUAL(nvmeu_exec_form(ns, NULL, 0), -EINVAL);
+	/* compact: LBA I/O on the node's own namespace only */
+	nvmeu_cmd_read(ns, &c, 0, 1, buf, 512);
+	CU_ASSERT_EQUAL(nvmeu_exec_form(ns, &c, 0), NVMEU_FORM_COMPACT);
+	c.nsid = 2;
+	CU_ASSERT_EQUAL(nvmeu_exec_form(ns, &c, 0), NVMEU_FORM_INDIRECT);
+	CU_ASSERT_EQUAL(nvmeu_fake_ncaptured(ns), 0);
+	nvmeu_close(ns);
+	nvmeu_close(ns2);
+	nvmeu_close(ctrl);
+}
+
 /* Without the 64-bit ioctls: one -ENOTTY, then the 32-bit ones only. */
 static void test_ioctl32_fallback(void)
 {
@@ -511,6 +597,9 @@ UNIT_SUITE(userlib_fake, fake_init, NULL,
 	   UNIT_TEST(test_io_ioctl),
 	   UNIT_TEST(test_admin_every_form),
 	   UNIT_TEST(test_admin_on_ns_node),
+	   UNIT_TEST(test_admin_via_ctrl),
+	   UNIT_TEST(test_admin_ctrl_refuses),
+	   UNIT_TEST(test_admin_dev_args),
 	   UNIT_TEST(test_ioctl32_fallback),
 	   UNIT_TEST(test_mismatch_reported),
 	   UNIT_TEST(test_status_and_errno),

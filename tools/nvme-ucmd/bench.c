@@ -15,12 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
-#include <liburing.h>
+#include <nvme-ucmd.h>
 
 #include "bench.h"
 #include "cmds.h"
 #include "print.h"
-#include "xport.h"
 
 static const char *const rw_names[] = {
 	"randread", "randwrite", "read", "write", NULL
@@ -128,19 +127,26 @@ uint64_t bench_hist_pct(const struct bench_hist *h, double pct)
 
 struct slot {
 	void *buf, *meta;
-	struct nvme_passthru_cmd64 cmd;	/* the indirect form points here */
+	struct nvme_passthru_cmd64 cmd;	/* the library keeps a reference */
 	uint64_t start_ns;
 };
 
+/*
+ * The passthrough forms go through a libnvme-ucmd queue on the ng node;
+ * --form block through a ring of our own on the block device.
+ */
 struct bench {
 	struct bench_cfg *cf;
 	struct cli_dev *d;
-	int form, fd;		/* fd: ng node, or the block device */
+	int form, fd;		/* fd: the block device */
 	bool write, rnd;
-	unsigned int lbs, ms;
+	unsigned int lbs, ms, qd;
 	uint64_t first_lba, nr_bs, next, rng;
+	struct nvmeu_queue *q;
 	struct io_uring ring;
+	bool ring_ok;
 	struct slot *slots;
+	unsigned int *free_slots, nfree;
 	struct bench_result r;
 };
 
@@ -169,66 +175,80 @@ static uint64_t next_lba(struct bench *b)
 	return b->first_lba + i * (b->cf->bs / b->lbs);
 }
 
-static void prep_slot(struct bench *b, unsigned int i)
+static void prep_block(struct bench *b, unsigned int i, uint64_t lba)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&b->ring);
 	struct slot *s = &b->slots[i];
-	uint64_t lba = next_lba(b);
 	uint32_t len = (uint32_t)b->cf->bs;
+	uint64_t off = lba * b->lbs;
 
-	if (b->form == FORM_BLOCK) {
-		uint64_t off = lba * b->lbs;
-
-		if (b->cf->fixed && b->write)
-			io_uring_prep_write_fixed(sqe, b->fd, s->buf, len, off, (int)i);
-		else if (b->cf->fixed)
-			io_uring_prep_read_fixed(sqe, b->fd, s->buf, len, off, (int)i);
-		else if (b->write)
-			io_uring_prep_write(sqe, b->fd, s->buf, len, off);
-		else
-			io_uring_prep_read(sqe, b->fd, s->buf, len, off);
-	} else {
-		s->cmd = (struct nvme_passthru_cmd64){
-			.opcode = b->write ? nvme_cmd_write : nvme_cmd_read,
-			.nsid = b->d->nsid,
-			.addr = (uintptr_t)s->buf,
-			.data_len = len,
-			.metadata = (uintptr_t)s->meta,
-			.metadata_len = s->meta ? len / b->lbs * b->ms : 0,
-			.cdw10 = (uint32_t)lba,
-			.cdw11 = (uint32_t)(lba >> 32),
-			.cdw12 = len / b->lbs - 1,
-		};
-		memset(sqe, 0, b->form == FORM_BIG ? 128 : 64);
-		xp_prep(sqe, b->form, b->fd, false, &s->cmd);
-		if (b->cf->fixed) {
-			sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
-			sqe->buf_index = (uint16_t)i;
-		}
-	}
+	if (b->cf->fixed && b->write)
+		io_uring_prep_write_fixed(sqe, b->fd, s->buf, len, off, (int)i);
+	else if (b->cf->fixed)
+		io_uring_prep_read_fixed(sqe, b->fd, s->buf, len, off, (int)i);
+	else if (b->write)
+		io_uring_prep_write(sqe, b->fd, s->buf, len, off);
+	else
+		io_uring_prep_read(sqe, b->fd, s->buf, len, off);
 	io_uring_sqe_set_data64(sqe, i);
-	s->start_ns = now_ns();
+}
+
+static int prep_cmd(struct bench *b, unsigned int i, uint64_t lba)
+{
+	struct slot *s = &b->slots[i];
+	uint32_t len = (uint32_t)b->cf->bs, nlb = len / b->lbs;
+	int ret;
+
+	if (b->write)
+		ret = nvmeu_cmd_write(b->d->h, &s->cmd, lba, nlb, s->buf, len);
+	else
+		ret = nvmeu_cmd_read(b->d->h, &s->cmd, lba, nlb, s->buf, len);
+	if (!ret && s->meta)
+		ret = nvmeu_cmd_set_meta(b->d->h, &s->cmd, s->meta, nlb * b->ms);
+	if (ret)
+		return ret;
+	if (b->cf->fixed && b->form != FORM_IOCTL)
+		return nvmeu_queue_cmd_fixed(b->q, &s->cmd, 0, (uint16_t)i, i);
+	return nvmeu_queue_cmd(b->q, &s->cmd, 0, i);
+}
+
+static int prep_slot(struct bench *b, unsigned int i)
+{
+	uint64_t lba = next_lba(b);
+
+	b->slots[i].start_ns = now_ns();
 	b->r.issued++;
+	if (b->form != FORM_BLOCK)
+		return prep_cmd(b, i, lba);
+	prep_block(b, i, lba);
+	return 0;
 }
 
 static int setup(struct bench *b)
 {
 	struct io_uring_params p = { 0 };
 	struct iovec *iov;
-	unsigned int qd = (unsigned int)b->cf->qd;
+	unsigned int qd = b->qd;
 	int ret;
 
-	if (b->form == FORM_BIG)
-		p.flags |= IORING_SETUP_SQE128 | IORING_SETUP_CQE32;
-	if (b->cf->poll)
-		p.flags |= IORING_SETUP_IOPOLL;
-	ret = io_uring_queue_init_params(qd, &b->ring, &p);
+	if (b->form == FORM_BLOCK) {
+		if (b->cf->poll)
+			p.flags |= IORING_SETUP_IOPOLL;
+		ret = io_uring_queue_init_params(qd, &b->ring, &p);
+		b->ring_ok = !ret;
+	} else {
+		ret = nvmeu_queue_init(b->d->h, qd, b->cf->poll ?
+				       NVMEU_QUEUE_IOPOLL : 0, &b->q);
+	}
 	if (ret)
 		return ret;
 	b->slots = calloc(qd, sizeof(*b->slots));
+	b->free_slots = calloc(qd, sizeof(*b->free_slots));
 	iov = calloc(qd, sizeof(*iov));
-	if (!b->slots || !iov)
+	if (!b->slots || !b->free_slots || !iov) {
+		free(iov);
 		return -ENOMEM;
+	}
 	for (unsigned int i = 0; i < qd; i++) {
 		b->slots[i].buf = cli_alloc(b->cf->bs);
 		if (b->ms && b->form != FORM_BLOCK)
@@ -237,9 +257,13 @@ static int setup(struct bench *b)
 			return -ENOMEM;
 		memset(b->slots[i].buf, 0xa5 ^ (int)i, b->cf->bs);
 		iov[i] = (struct iovec){ b->slots[i].buf, b->cf->bs };
+		b->free_slots[i] = qd - 1 - i;
 	}
-	if (b->cf->fixed)
+	b->nfree = qd;
+	if (b->cf->fixed && b->form == FORM_BLOCK)
 		ret = io_uring_register_buffers(&b->ring, iov, qd);
+	else if (b->cf->fixed && b->form != FORM_IOCTL)
+		ret = nvmeu_queue_register_buffers(b->q, iov, qd);
 	free(iov);
 	return ret;
 }
@@ -259,56 +283,85 @@ static void progress(struct bench *b, uint64_t t0, uint64_t *last_ns,
 	*last_ios = b->r.done;
 }
 
-static int reap(struct bench *b, unsigned int *inflight, unsigned int *free_slots,
-		unsigned int *nfree)
+/* Slot @i completed at @t: @err is 0, -errno or an NVMe status. */
+static void complete(struct bench *b, unsigned int i, int err, uint64_t t)
 {
-	struct io_uring_cqe *cqes[64];
-	unsigned int n = io_uring_peek_batch_cqe(&b->ring, cqes, 64);
-	uint64_t t = now_ns();
+	if (err) {
+		b->r.err = err;
+		b->r.errors++;
+	}
+	bench_hist_add(&b->r.lat, t - b->slots[i].start_ns);
+	b->r.done++;
+	b->free_slots[b->nfree++] = i;
+}
 
+/* Wait for @wait completions (at most 64), take what is there. */
+static int reap(struct bench *b, unsigned int wait)
+{
+	struct nvmeu_completion c[64];
+	struct io_uring_cqe *cqes[64];
+	unsigned int n;
+	uint64_t t;
+	int ret;
+
+	if (b->form != FORM_BLOCK) {
+		ret = nvmeu_queue_reap(b->q, c, 64, wait);
+		t = now_ns();
+		for (int k = 0; k < ret; k++)
+			complete(b, (unsigned int)c[k].cookie, c[k].ret, t);
+		return ret == -EINTR ? 0 : ret;
+	}
+	ret = io_uring_wait_cqes(&b->ring, &(struct io_uring_cqe *){ NULL },
+				 wait, NULL, NULL);
+	if (ret < 0 && ret != -EINTR && ret != -ETIME)
+		return ret;
+	n = io_uring_peek_batch_cqe(&b->ring, cqes, 64);
+	t = now_ns();
 	for (unsigned int k = 0; k < n; k++) {
-		unsigned int i = (unsigned int)io_uring_cqe_get_data64(cqes[k]);
 		int res = cqes[k]->res;
 
-		if (b->form == FORM_BLOCK ? res != (int)b->cf->bs : res != 0) {
-			b->r.err = res < 0 ? res : b->form == FORM_BLOCK ? -EIO : res;
-			b->r.errors++;
-		}
-		bench_hist_add(&b->r.lat, t - b->slots[i].start_ns);
-		b->r.done++;
-		free_slots[(*nfree)++] = i;
+		complete(b, (unsigned int)io_uring_cqe_get_data64(cqes[k]),
+			 res == (int)b->cf->bs ? 0 : res < 0 ? res : -EIO, t);
 	}
 	io_uring_cq_advance(&b->ring, n);
-	*inflight -= n;
 	return (int)n;
 }
 
-static int run_ring(struct bench *b)
+static int submit(struct bench *b)
 {
-	unsigned int qd = (unsigned int)b->cf->qd, batch = (unsigned int)b->cf->batch;
-	unsigned int inflight = 0, pending = 0, nfree = qd;
-	unsigned int *free_slots = calloc(qd, sizeof(*free_slots));
+	if (b->form == FORM_BLOCK)
+		return io_uring_submit(&b->ring);
+	return nvmeu_queue_submit(b->q);
+}
+
+/*
+ * Keep the slots busy: queue every free one, submit --batch at a time, wait
+ * for --batch completions. The ioctl form has one slot: each command runs
+ * synchronously when it is submitted.
+ */
+static int run(struct bench *b)
+{
+	unsigned int batch = (unsigned int)b->cf->batch;
+	unsigned int inflight = 0, pending = 0, wait;
 	uint64_t t0 = now_ns(), last = t0, last_ios = 0;
 	uint64_t end = b->cf->runtime ? t0 + b->cf->runtime * 1000000000ull : 0;
 	bool tty = !b->cf->quiet && isatty(STDERR_FILENO);
 	int ret = 0;
 
-	if (!free_slots)
-		return -ENOMEM;
-	for (unsigned int i = 0; i < qd; i++)
-		free_slots[i] = qd - 1 - i;
-	if (batch > qd)
-		batch = qd;
+	if (batch > b->qd)
+		batch = b->qd;
 	for (;;) {
 		bool stop = (end && now_ns() >= end) ||
 			    (b->cf->ios && b->r.issued >= b->cf->ios) || b->r.errors;
 
-		while (!stop && nfree && (!b->cf->ios || b->r.issued < b->cf->ios)) {
-			prep_slot(b, free_slots[--nfree]);
+		while (!stop && b->nfree && (!b->cf->ios || b->r.issued < b->cf->ios)) {
+			ret = prep_slot(b, b->free_slots[--b->nfree]);
+			if (ret)
+				goto out;
 			pending++;
 		}
 		if (pending && (pending >= batch || !inflight || stop)) {
-			ret = io_uring_submit(&b->ring);
+			ret = submit(b);
 			if (ret < 0)
 				break;
 			inflight += pending;
@@ -316,60 +369,24 @@ static int run_ring(struct bench *b)
 		}
 		if (!inflight)
 			break;
-		ret = io_uring_wait_cqes(&b->ring, &(struct io_uring_cqe *){ NULL },
-					 stop ? 1 : (inflight < batch ? inflight : batch),
-					 NULL, NULL);
-		if (ret < 0 && ret != -EINTR && ret != -ETIME)
-			break;
-		ret = 0;
-		reap(b, &inflight, free_slots, &nfree);
-		if (tty)
-			progress(b, t0, &last, &last_ios);
-	}
-	b->r.elapsed_ns = now_ns() - t0;
-	if (tty)
-		fprintf(stderr, "\r%60s\r", "");
-	free(free_slots);
-	return ret;
-}
-
-/* The ioctl form is synchronous: one command at a time, whatever --qd. */
-static int run_ioctl(struct bench *b)
-{
-	uint64_t t0 = now_ns(), last = t0, last_ios = 0;
-	uint64_t end = b->cf->runtime ? t0 + b->cf->runtime * 1000000000ull : 0;
-	bool tty = !b->cf->quiet && isatty(STDERR_FILENO);
-	struct slot *s = &b->slots[0];
-
-	while ((!end || now_ns() < end) && (!b->cf->ios || b->r.done < b->cf->ios)) {
-		uint64_t lba = next_lba(b), t = now_ns();
-		uint32_t len = (uint32_t)b->cf->bs;
-		int ret;
-
-		s->cmd = (struct nvme_passthru_cmd64){
-			.opcode = b->write ? nvme_cmd_write : nvme_cmd_read,
-			.nsid = b->d->nsid, .addr = (uintptr_t)s->buf, .data_len = len,
-			.metadata = (uintptr_t)s->meta,
-			.metadata_len = s->meta ? len / b->lbs * b->ms : 0,
-			.cdw10 = (uint32_t)lba, .cdw11 = (uint32_t)(lba >> 32),
-			.cdw12 = len / b->lbs - 1,
-		};
-		ret = xp_exec(b->d, false, &s->cmd);
-		b->r.issued++;
-		b->r.done++;
-		bench_hist_add(&b->r.lat, now_ns() - t);
-		if (ret) {
-			b->r.err = ret;
-			b->r.errors++;
-			break;
+		wait = stop ? 1 : inflight < batch ? inflight : batch;
+		if (b->q) {	/* the library submits what is queued first */
+			inflight += pending;
+			pending = 0;
 		}
+		ret = reap(b, wait > 64 ? 64 : wait);
+		if (ret < 0)
+			break;
+		inflight -= (unsigned int)ret;
+		ret = 0;
 		if (tty)
 			progress(b, t0, &last, &last_ios);
 	}
+out:
 	b->r.elapsed_ns = now_ns() - t0;
 	if (tty)
 		fprintf(stderr, "\r%60s\r", "");
-	return 0;
+	return ret;
 }
 
 static double tv_ns(const struct timeval *a, const struct timeval *b)
@@ -488,7 +505,6 @@ static int open_target(struct bench *b)
 	char path[128];
 
 	if (b->form != FORM_BLOCK) {
-		b->fd = b->d->fd;
 		if (b->form == FORM_COMPACT && b->ms) {
 			cli_err("%s: bench: the compact form cannot carry separate "
 				"metadata; use --form big or indirect", b->d->path);
@@ -506,17 +522,10 @@ static int open_target(struct bench *b)
 	return 0;
 }
 
-static int resolve_form(struct bench *b, int form)
-{
-	if (form != FORM_AUTO)
-		return form;
-	return xp_have_uring_cmd() ? FORM_BIG : FORM_IOCTL;
-}
-
 static int run_bench(struct cli_dev *d, struct cli_common *co, void *cfg)
 {
 	struct bench_cfg *cf = cfg;
-	struct bench b = { .cf = cf, .d = d, .fd = -1 };
+	struct bench b = { .cf = cf, .d = d, .fd = -1, .form = co->form };
 	struct rusage ru0, ru1;
 	int ret;
 
@@ -525,26 +534,26 @@ static int run_bench(struct cli_dev *d, struct cli_common *co, void *cfg)
 	b.write = cf->rw == 1 || cf->rw == 3;
 	b.rnd = cf->rw <= 1;
 	b.rng = 0x9e3779b97f4a7c15ull ^ (uint64_t)now_ns();
-	b.form = resolve_form(&b, co->form);
 	ret = geometry(&b);
 	if (ret)
 		return ret;
+	if (b.form == FORM_AUTO) {
+		b.form = nvmeu_get_form(d->h);
+		if (b.form < 0)
+			return cli_cmd_err(d, "bench", b.form);
+	}
+	b.qd = b.form == FORM_IOCTL ? 1 : (unsigned int)cf->qd;
 	ret = open_target(&b);
 	if (ret)
 		return ret;
-	if (b.form == FORM_IOCTL) {
-		b.slots = calloc(1, sizeof(*b.slots));
-		b.slots[0].buf = cli_alloc(cf->bs);
-		b.slots[0].meta = b.ms ? cli_alloc(cf->bs / b.lbs * b.ms) : NULL;
-	} else {
-		ret = setup(&b);
-		if (ret) {
-			ret = cli_cmd_err(d, "bench: ring setup", ret);
-			goto out;
-		}
+	d->used_form = b.form == FORM_BLOCK ? FORM_IOCTL : b.form;
+	ret = setup(&b);
+	if (ret) {
+		ret = cli_cmd_err(d, "bench: ring setup", ret);
+		goto out;
 	}
 	getrusage(RUSAGE_SELF, &ru0);
-	ret = b.form == FORM_IOCTL ? run_ioctl(&b) : run_ring(&b);
+	ret = run(&b);
 	getrusage(RUSAGE_SELF, &ru1);
 	b.r.cpu_user_ns = tv_ns(&ru0.ru_utime, &ru1.ru_utime);
 	b.r.cpu_sys_ns = tv_ns(&ru0.ru_stime, &ru1.ru_stime);
@@ -557,14 +566,16 @@ static int run_bench(struct cli_dev *d, struct cli_common *co, void *cfg)
 		report(&b, co);
 	}
 out:
-	if (b.form != FORM_IOCTL && b.slots)
+	nvmeu_queue_exit(b.q);
+	if (b.ring_ok)
 		io_uring_queue_exit(&b.ring);
-	for (unsigned int i = 0; b.slots && i < (b.form == FORM_IOCTL ? 1 : cf->qd); i++) {
+	for (unsigned int i = 0; b.slots && i < b.qd; i++) {
 		free(b.slots[i].buf);
 		free(b.slots[i].meta);
 	}
 	free(b.slots);
-	if (b.form == FORM_BLOCK && b.fd >= 0)
+	free(b.free_slots);
+	if (b.fd >= 0)
 		close(b.fd);
 	return ret;
 }

@@ -70,7 +70,7 @@ enum cli_fmt { FMT_NORMAL, FMT_JSON, FMT_BINARY };
 
 /* Command forms: how a command reaches the device (--form). */
 enum cli_form {
-	FORM_AUTO,	/* best available: big, else indirect, else ioctl */
+	FORM_AUTO,	/* libnvme-ucmd's probe: compact, big or ioctl */
 	FORM_BIG,	/* upstream: 128-byte SQE, struct nvme_uring_cmd */
 	FORM_COMPACT,	/* ours: LBA I/O inline in a 64-byte SQE */
 	FORM_INDIRECT,	/* ours: 64-byte SQE -> struct nvme_passthru_cmd64 */
@@ -122,13 +122,16 @@ void cli_man_all(FILE *f);
 void cli_list_cmds(FILE *f);
 int cli_main(int argc, char **argv);
 
-/* -------- devices (dev.c, xport.c) -------- */
+/* -------- devices (dev.c) -------- */
 
 enum cli_dev_kind { DEV_CTRL, DEV_NS };
 
+struct nvmeu_dev;
+
+/* A node opened through libnvme-ucmd; every command goes through @h. */
 struct cli_dev {
 	const char *path;
-	int fd;
+	struct nvmeu_dev *h;	/* the library's handle */
 	enum cli_dev_kind kind;
 	char name[64];		/* ng0n1, nvme0 */
 	char ctrl[64];		/* nvme0 */
@@ -136,7 +139,7 @@ struct cli_dev {
 	int form;		/* requested enum cli_form */
 	int used_form;		/* the form the last command went through */
 	bool verbose;		/* report the form of every command */
-	void *xp;		/* transport state */
+	bool admin_tried;	/* routing admin commands to the controller */
 };
 
 int cli_dev_check(const char *path, struct cli_dev *d, char *err, size_t errlen);
@@ -150,8 +153,6 @@ void cli_dev_close(struct cli_dev *d);
 struct nvme_passthru_cmd64;
 int cli_admin(struct cli_dev *d, struct nvme_passthru_cmd64 *cmd);
 int cli_io(struct cli_dev *d, struct nvme_passthru_cmd64 *cmd);
-int xp_exec(struct cli_dev *d, bool admin, struct nvme_passthru_cmd64 *cmd);
-void xp_close(struct cli_dev *d);
 
 /* -------- errors and helpers (util.c) -------- */
 

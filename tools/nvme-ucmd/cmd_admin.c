@@ -6,20 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nvme-ucmd.h>
+
 #include "cmds.h"
 #include "print.h"
 
 int cli_identify(struct cli_dev *d, uint8_t cns, uint32_t nsid, void *buf)
 {
-	struct nvme_passthru_cmd64 c = {
-		.opcode = nvme_admin_identify,
-		.nsid = nsid,
-		.addr = (uintptr_t)buf,
-		.data_len = NVME_IDENTIFY_DATA_SIZE,
-		.cdw10 = cns,
-	};
+	struct nvme_passthru_cmd64 c;
+	int ret = nvmeu_cmd_identify(&c, cns, nsid, buf);
 
-	return cli_admin(d, &c);
+	return ret ? ret : cli_admin(d, &c);
 }
 
 /* Get Log Page, in pieces of at most 64 KiB (under any sane MDTS). */
@@ -30,22 +27,13 @@ int cli_get_log(struct cli_dev *d, uint8_t lid, uint32_t nsid, uint64_t lpo,
 
 	while (done < len) {
 		uint32_t n = len - done > 65536 ? 65536 : len - done;
-		uint32_t numd = n / 4 - 1;
-		uint64_t off = lpo + done;
-		struct nvme_passthru_cmd64 c = {
-			.opcode = nvme_admin_get_log_page,
-			.nsid = nsid,
-			.addr = (uintptr_t)buf + done,
-			.data_len = n,
-			.cdw10 = lid | (uint32_t)(lsp & 0x7f) << 8 |
-				 (uint32_t)(rae || done + n < len) << 15 |
-				 (numd & 0xffff) << 16,
-			.cdw11 = numd >> 16,
-			.cdw12 = (uint32_t)off,
-			.cdw13 = (uint32_t)(off >> 32),
-		};
-		int ret = cli_admin(d, &c);
+		struct nvme_passthru_cmd64 c;
+		int ret = nvmeu_cmd_get_log(&c, nsid, lid, lsp,
+					    rae || done + n < len, lpo + done,
+					    (uint8_t *)buf + done, n);
 
+		if (!ret)
+			ret = cli_admin(d, &c);
 		if (ret)
 			return ret;
 		done += n;

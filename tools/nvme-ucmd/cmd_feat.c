@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nvme-ucmd.h>
+
 #include "cmds.h"
 #include "print.h"
 
@@ -121,17 +123,14 @@ static int run_get_feature(struct cli_dev *d, struct cli_common *co, void *cfg)
 	uint32_t len = cf->data_len ? (uint32_t)cf->data_len :
 		       cli_feature_data_len((unsigned int)cf->fid);
 	void *buf = len ? cli_alloc(len) : NULL;
-	struct nvme_passthru_cmd64 c = {
-		.opcode = nvme_admin_get_features,
-		.nsid = default_nsid(d, cf->nsid),
-		.addr = (uintptr_t)buf,
-		.data_len = len,
-		.cdw10 = (uint32_t)cf->fid | (uint32_t)cf->sel << 8,
-		.cdw11 = (uint32_t)cf->cdw11,
-		.cdw14 = (uint32_t)cf->uuid,
-	};
-	int ret = cli_admin(d, &c);
+	struct nvme_passthru_cmd64 c;
+	int ret = nvmeu_cmd_get_features(&c, default_nsid(d, cf->nsid),
+					 (uint8_t)cf->fid, (uint8_t)cf->sel,
+					 (uint32_t)cf->cdw11, buf, len);
 
+	c.cdw14 = (uint32_t)cf->uuid;
+	if (!ret)
+		ret = cli_admin(d, &c);
 	if (ret) {
 		ret = cli_cmd_err(d, "get-feature", ret);
 	} else if (co->fmt == FMT_JSON) {
@@ -203,18 +202,17 @@ static int run_set_feature(struct cli_dev *d, struct cli_common *co, void *cfg)
 	uint32_t len = cf->data_len ? (uint32_t)cf->data_len :
 		       cf->data ? cli_feature_data_len((unsigned int)cf->fid) : 0;
 	void *buf = len ? cli_alloc(len) : NULL;
-	struct nvme_passthru_cmd64 c = {
-		.opcode = nvme_admin_set_features,
-		.nsid = default_nsid(d, cf->nsid),
-		.addr = (uintptr_t)buf,
-		.data_len = len,
-		.cdw10 = (uint32_t)cf->fid | (uint32_t)cf->save << 31,
-		.cdw11 = (uint32_t)cf->value,
-		.cdw12 = (uint32_t)cf->cdw12,
-		.cdw14 = (uint32_t)cf->uuid,
-	};
-	int ret;
+	struct nvme_passthru_cmd64 c;
+	int ret = nvmeu_cmd_set_features(&c, default_nsid(d, cf->nsid),
+					 (uint8_t)cf->fid, cf->save,
+					 (uint32_t)cf->value,
+					 (uint32_t)cf->cdw12, buf, len);
 
+	if (ret) {
+		free(buf);
+		return cli_cmd_err(d, "set-feature", ret);
+	}
+	c.cdw14 = (uint32_t)cf->uuid;
 	if (len && cf->data) {
 		ret = cli_read_file(cf->data, buf, len);
 		if (ret < 0) {

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <nvme-ucmd.h>
+
 #include "cmds.h"
 #include "print.h"
 
@@ -250,12 +252,13 @@ static const struct cli_opt flush_opts[] = {
 static int run_flush(struct cli_dev *d, struct cli_common *co, void *cfg)
 {
 	struct flush_cfg *cf = cfg;
-	struct nvme_passthru_cmd64 c = {
-		.opcode = nvme_cmd_flush,
-		.nsid = cf->nsid ? (uint32_t)cf->nsid : d->nsid,
-	};
-	int ret = cli_io(d, &c);
+	struct nvme_passthru_cmd64 c;
+	int ret = nvmeu_cmd_flush(d->h, &c);
 
+	if (cf->nsid)
+		c.nsid = (uint32_t)cf->nsid;
+	if (!ret)
+		ret = cli_io(d, &c);
 	if (ret)
 		return cli_cmd_err(d, "flush", ret);
 	printf("NVMe Flush: success\n");
@@ -296,17 +299,7 @@ static const struct cli_opt wz_opts[] = {
 static int run_write_zeroes(struct cli_dev *d, struct cli_common *co, void *cfg)
 {
 	struct wz_cfg *cf = cfg;
-	struct nvme_passthru_cmd64 c = {
-		.opcode = nvme_cmd_write_zeroes,
-		.nsid = d->nsid,
-		.cdw10 = (uint32_t)cf->slba,
-		.cdw11 = (uint32_t)(cf->slba >> 32),
-		.cdw12 = (uint32_t)cf->nlb | (uint32_t)cf->deac << 25 |
-			 (uint32_t)cf->prinfo << 26 | (uint32_t)cf->fua << 30 |
-			 (uint32_t)cf->lr << 31,
-		.cdw14 = (uint32_t)cf->reftag,
-		.cdw15 = (uint32_t)cf->appmask << 16 | (uint32_t)cf->apptag,
-	};
+	struct nvme_passthru_cmd64 c;
 	struct ns_fmt f;
 	int ret = ns_format(d, &f);
 
@@ -314,7 +307,15 @@ static int run_write_zeroes(struct cli_dev *d, struct cli_common *co, void *cfg)
 		return cli_cmd_err(d, "identify namespace", ret);
 	if (check_range(d, "write-zeroes", &f, cf->slba, cf->nlb + 1))
 		return 1;
-	ret = cli_io(d, &c);
+	ret = nvmeu_cmd_write_zeroes(d->h, &c, cf->slba, (uint32_t)cf->nlb + 1,
+				     (uint32_t)cf->deac << 25 |
+				     (uint32_t)cf->prinfo << 26 |
+				     (uint32_t)cf->fua << 30 |
+				     (uint32_t)cf->lr << 31);
+	c.cdw14 = (uint32_t)cf->reftag;
+	c.cdw15 = (uint32_t)cf->appmask << 16 | (uint32_t)cf->apptag;
+	if (!ret)
+		ret = cli_io(d, &c);
 	if (ret)
 		return cli_cmd_err(d, "write-zeroes", ret);
 	printf("NVMe Write Zeroes Success\n");
@@ -359,10 +360,7 @@ static int run_dsm(struct cli_dev *d, struct cli_common *co, void *cfg)
 	struct dsm_cfg *cf = cfg;
 	unsigned int n = cf->slbs.n;
 	struct nvme_dsm_range *r;
-	struct nvme_passthru_cmd64 c = {
-		.opcode = nvme_cmd_dsm,
-		.nsid = cf->nsid ? (uint32_t)cf->nsid : d->nsid,
-	};
+	struct nvme_passthru_cmd64 c;
 	int ret;
 
 	if (!n || cf->blocks.n != n || (cf->ctx.n && cf->ctx.n != n)) {
@@ -375,17 +373,18 @@ static int run_dsm(struct cli_dev *d, struct cli_common *co, void *cfg)
 		return 2;
 	}
 	r = cli_alloc(n * sizeof(*r));
-	for (unsigned int i = 0; i < n; i++) {
-		r[i].cattr = htole32(cf->ctx.n ? (uint32_t)cf->ctx.v[i] : 0);
-		r[i].nlb = htole32((uint32_t)cf->blocks.v[i]);
-		r[i].slba = htole64(cf->slbs.v[i]);
-	}
-	c.addr = (uintptr_t)r;
-	c.data_len = n * (uint32_t)sizeof(*r);
-	c.cdw10 = n - 1;
-	c.cdw11 = cf->cdw11 ? (uint32_t)cf->cdw11 :
-		  (uint32_t)cf->ad << 2 | (uint32_t)cf->idw << 1 | cf->idr;
-	ret = cli_io(d, &c);
+	if (!r)
+		return cli_cmd_err(d, "dsm", -ENOMEM);
+	for (unsigned int i = 0; i < n; i++)
+		nvmeu_dsm_range_set(&r[i], cf->slbs.v[i], (uint32_t)cf->blocks.v[i],
+				    cf->ctx.n ? (uint32_t)cf->ctx.v[i] : 0);
+	ret = nvmeu_cmd_dsm(d->h, &c, cf->cdw11 ? (uint32_t)cf->cdw11 :
+			    (uint32_t)cf->ad << 2 | (uint32_t)cf->idw << 1 |
+			    cf->idr, r, n);
+	if (cf->nsid)
+		c.nsid = (uint32_t)cf->nsid;
+	if (!ret)
+		ret = cli_io(d, &c);
 	free(r);
 	if (ret)
 		return cli_cmd_err(d, "dsm", ret);

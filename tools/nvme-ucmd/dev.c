@@ -2,7 +2,8 @@
 /*
  * Device nodes: what a path is (controller char device /dev/nvmeX, namespace
  * generic char device /dev/ngXnY, or something we refuse), found through
- * sysfs, and opening it.
+ * sysfs; opening it as a libnvme-ucmd handle in the form asked for, and
+ * running commands through that handle.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,12 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <linux/nvme_ioctl.h>
+#include <nvme-ucmd.h>
 
 #include "cli.h"
+
+/* --form maps onto the library's forms (block: bench's own; auto probes). */
+_Static_assert(FORM_AUTO == (int)NVMEU_FORM_AUTO &&
+	       FORM_BIG == (int)NVMEU_FORM_BIG &&
+	       FORM_COMPACT == (int)NVMEU_FORM_COMPACT &&
+	       FORM_INDIRECT == (int)NVMEU_FORM_INDIRECT &&
+	       FORM_IOCTL == (int)NVMEU_FORM_IOCTL, "enum cli_form");
 
 static int sysfs_base(const char *sub, const char *node, char *out, size_t len)
 {
@@ -62,7 +69,6 @@ int cli_dev_check(const char *path, struct cli_dev *d, char *err, size_t errlen)
 	struct stat st;
 
 	memset(d, 0, sizeof(*d));
-	d->fd = -1;
 	d->path = path;
 	if (stat(path, &st)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -99,12 +105,32 @@ int cli_dev_check(const char *path, struct cli_dev *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* Open the handle, read-only where read-write is refused. */
+static int open_handle(struct cli_dev *d, const char *path)
+{
+	int ret = nvmeu_open(path, O_RDWR, &d->h);
+
+	if (ret == -EACCES || ret == -EROFS || ret == -EPERM) {
+		if (!nvmeu_open(path, O_RDONLY, &d->h))
+			return 0;
+		cli_err("%s: %s%s", path, strerror(-ret),
+			geteuid() ? " (needs root)" : "");
+	} else if (ret > 0) {
+		cli_cmd_err(d, "identify", ret);
+		ret = -EIO;
+	} else if (ret) {
+		cli_err("%s: %s", path, strerror(-ret));
+	}
+	return ret;
+}
+
 /*
  * Check and open @path. Reports its own errors (one line); returns 0 or
  * a negative errno.
  */
 int cli_dev_open(struct cli_dev *d, const char *path, int form, bool need_ns)
 {
+	struct nvmeu_dev_info info;
 	char err[512];
 	int ret = cli_dev_check(path, d, err, sizeof(err));
 
@@ -118,39 +144,64 @@ int cli_dev_open(struct cli_dev *d, const char *path, int form, bool need_ns)
 		return -EINVAL;
 	}
 	d->form = form;
-	d->fd = open(path, O_RDWR);
-	if (d->fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM)) {
-		ret = -errno;
-		d->fd = open(path, O_RDONLY);
-		if (d->fd < 0) {
-			cli_err("%s: %s%s", path, strerror(-ret),
-				geteuid() ? " (needs root)" : "");
-			return ret;
-		}
-	} else if (d->fd < 0) {
-		ret = -errno;
-		cli_err("%s: %s", path, strerror(errno));
+	ret = open_handle(d, path);
+	if (ret)
 		return ret;
-	}
-	if (d->kind == DEV_NS) {
-		ret = ioctl(d->fd, NVME_IOCTL_ID);
-		if (ret <= 0) {
-			ret = ret < 0 ? -errno : -ENODEV;
-			cli_err("%s: cannot get the namespace id: %s", path,
-				strerror(-ret));
-			close(d->fd);
-			d->fd = -1;
-			return ret;
-		}
-		d->nsid = (unsigned int)ret;
-	}
+	if (form != FORM_AUTO && form != FORM_BLOCK)
+		nvmeu_set_form(d->h, (enum nvmeu_form)form);
+	nvmeu_dev_get_info(d->h, &info);
+	d->nsid = info.nsid;
 	return 0;
 }
 
 void cli_dev_close(struct cli_dev *d)
 {
-	xp_close(d);
-	if (d->fd >= 0)
-		close(d->fd);
-	d->fd = -1;
+	nvmeu_close(d->h);
+	d->h = NULL;
+}
+
+/*
+ * Kernels take admin uring_cmds only on controller nodes: a namespace
+ * node's admin commands go to its controller's node in the same form
+ * (through the library), or by ioctl when that node cannot be opened.
+ */
+static void route_admin(struct cli_dev *d)
+{
+	struct nvmeu_dev_info info;
+	struct nvmeu_dev *ctrl;
+
+	d->admin_tried = true;
+	if (d->kind != DEV_NS || nvmeu_get_form(d->h) == NVMEU_FORM_IOCTL ||
+	    nvmeu_dev_get_info(d->h, &info) ||
+	    nvmeu_open_ctrl(d->h, info.oflags, &ctrl))
+		return;
+	if (nvmeu_set_admin_dev(d->h, ctrl))
+		nvmeu_close(ctrl);
+}
+
+static int exec(struct cli_dev *d, unsigned int flags,
+		struct nvme_passthru_cmd64 *c)
+{
+	int ret, form;
+
+	if ((flags & NVMEU_ADMIN) && !d->admin_tried)
+		route_admin(d);
+	ret = nvmeu_exec(d->h, c, flags);
+	form = nvmeu_exec_form(d->h, c, flags);
+	d->used_form = form > 0 ? form : FORM_AUTO;
+	if (d->verbose)
+		fprintf(stderr, "%s: %s: %s opcode 0x%02x via the %s form: %d\n",
+			CLI_NAME, d->path, flags & NVMEU_ADMIN ? "admin" : "I/O",
+			c->opcode, cli_form_names[d->used_form], ret);
+	return ret;
+}
+
+int cli_admin(struct cli_dev *d, struct nvme_passthru_cmd64 *cmd)
+{
+	return exec(d, NVMEU_ADMIN, cmd);
+}
+
+int cli_io(struct cli_dev *d, struct nvme_passthru_cmd64 *cmd)
+{
+	return exec(d, 0, cmd);
 }

@@ -254,6 +254,42 @@ int nvmeu_dev_fd(const struct nvmeu_dev *dev);
  */
 int nvmeu_dev_get_info(struct nvmeu_dev *dev, struct nvmeu_dev_info *info);
 
+/**
+ * nvmeu_open_ctrl() - open the controller node of a namespace handle
+ * @dev: a namespace handle (/dev/ngXnY, or /dev/nvmeXnY)
+ * @oflags: open(2) flags, as for nvmeu_open()
+ * @ctrlp: the new controller handle (/dev/nvmeX, found through sysfs)
+ *
+ * For nvmeu_set_admin_dev(). A fake handle has no controller node.
+ * Context: MT-safe.
+ * Return: 0, -EINVAL (@dev is a controller handle), -ENODEV (no
+ * controller node found) or what nvmeu_open() returns.
+ */
+int nvmeu_open_ctrl(const struct nvmeu_dev *dev, int oflags,
+		    struct nvmeu_dev **ctrlp);
+
+/**
+ * nvmeu_set_admin_dev() - send a namespace handle's admin commands to its
+ *	controller
+ * @dev: a namespace handle
+ * @ctrl: a controller handle (nvmeu_open_ctrl()), or NULL to go back to
+ *	the default
+ *
+ * Kernels take admin uring_cmds only on controller nodes, so by default the
+ * synchronous API sends admin commands of a namespace handle by ioctl on
+ * the namespace node. With @ctrl they go to @ctrl in @dev's form (when that
+ * is a uring form; @ctrl's own form is not used), through @ctrl's internal
+ * queue. From the first time @ctrl refuses the form (-EOPNOTSUPP or
+ * -ENOTTY: a kernel without the form on controller nodes) they go by ioctl
+ * again, that command included. @dev owns @ctrl from now on: nvmeu_close()
+ * of @dev, or another call of this function, closes it.
+ *
+ * Context: not MT-safe on the same handle.
+ * Return: 0, or -EINVAL (@dev is not a namespace handle, @ctrl not a
+ * controller handle; @ctrl then stays the caller's).
+ */
+int nvmeu_set_admin_dev(struct nvmeu_dev *dev, struct nvmeu_dev *ctrl);
+
 /* ---------------------------------------------------------------------- */
 /* Forms and probing                                                       */
 
@@ -913,12 +949,31 @@ unsigned int nvmeu_queue_inflight(const struct nvmeu_queue *q);
  *
  * Uses the handle's form: ioctl, or the handle's internal queue (submit and
  * wait; calls on one handle are serialized). Admin commands on a namespace
- * node always go by ioctl: kernels take admin uring_cmds on controller
- * nodes only (-ENOTTY elsewhere).
+ * node go by ioctl (kernels take admin uring_cmds on controller nodes only,
+ * -ENOTTY elsewhere), or to the controller handle set with
+ * nvmeu_set_admin_dev().
  * Return: 0, a positive NVMe status or -errno.
  */
 int nvmeu_exec(struct nvmeu_dev *dev, struct nvme_passthru_cmd64 *cmd,
 	       unsigned int flags);
+
+/**
+ * nvmeu_exec_form() - the form nvmeu_exec() sends a command in
+ * @dev: the handle
+ * @cmd: the command
+ * @flags: NVMEU_ADMIN, NVMEU_VEC
+ *
+ * The handle's form (probed if need be), refined per command as
+ * nvmeu_exec() does it: NVMEU_FORM_INDIRECT for a command the compact form
+ * cannot carry, NVMEU_FORM_IOCTL for an admin command of a namespace
+ * handle that goes by ioctl (see nvmeu_set_admin_dev()). Asked after the
+ * command, it tells the form the command went in.
+ *
+ * Context: MT-safe.
+ * Return: a form other than NVMEU_FORM_AUTO, or -EINVAL.
+ */
+int nvmeu_exec_form(struct nvmeu_dev *dev,
+		    const struct nvme_passthru_cmd64 *cmd, unsigned int flags);
 
 /** nvmeu_admin_passthru() - nvmeu_exec(@dev, @cmd, NVMEU_ADMIN) */
 int nvmeu_admin_passthru(struct nvmeu_dev *dev,

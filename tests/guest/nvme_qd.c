@@ -98,9 +98,16 @@ static void run(enum form f, const struct tns *ns, unsigned int qd)
 	bad = batch(&ring, f, ns, OP_READ, r, qd);
 	t_check(!bad, "%s, %s, QD %u: %u reads done (%d failed)", ns->path,
 		form_name[f], qd, qd, bad);
-	for (i = 0; i < qd; i++)
-		same += !memcmp(w[i].data, r[i].data, len) &&
-			(!meta || !memcmp(w[i].meta, r[i].meta, mlen));
+	for (i = 0; i < qd; i++) {
+		bool d = !memcmp(w[i].data, r[i].data, len);
+		bool m = !meta || !memcmp(w[i].meta, r[i].meta, mlen);
+
+		same += d && m;
+		if (!d || !m)
+			printf("# range %u (LBA %u): %s%s differ\n", i,
+			       BASE_LBA + i * SLOT_BLOCKS, d ? "" : "data ",
+			       m ? "" : "metadata ");
+	}
 	t_check(same == qd, "%s, %s, QD %u: %u of %u ranges read back equal",
 		ns->path, form_name[f], qd, same, qd);
 	for (i = 0; i < qd; i++) {
