@@ -1,5 +1,5 @@
 # The uring_cmd fuzzer (issue 7): build/tests/guest/fuzz-uring, run by
-# tests/guest/t/fuzz-10-uring.sh (fixed seed, FUZZ_SECONDS) in make check,
+# tests/guest/t/zz-fuzz-10-uring.sh (fixed seed, FUZZ_SECONDS) in make check,
 # and by hand in the debug VM:
 #   make fuzz SECONDS=N SEED=S [FUZZ_ARGS='--ns /dev/ng0n2 --lba 1000:64']
 # N seconds of seed S; fails on a bad completion, a hang or a kernel splat

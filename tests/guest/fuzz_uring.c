@@ -124,7 +124,7 @@ static struct {
 	int verbose;
 	const char *ns;
 	uint64_t lba_first, lba_count;
-	bool lba_set, no_drain, need_overlay;
+	bool lba_set, no_drain, need_overlay, no_fixed;
 } opt = { .seed = 1, .seconds = 60, .ns = "/dev/ng0n3" };
 
 enum cls { C_RO, C_SCR, C_ADM, C_NONE };
@@ -1381,6 +1381,9 @@ static void ring_register(struct fring *fr)
 	int fds[4];
 	unsigned int i, n = below(5);
 
+	/* --no-fixed: the same draws, no buffer registered */
+	if (opt.no_fixed)
+		n = 0;
 	fr->nbufs = n;
 	for (i = 0; i < n; i++) {
 		fr->bufs[i].iov_base = pool + i * (POOL_SIZE / 4) +
@@ -1776,11 +1779,12 @@ static void usage(int rc)
 {
 	printf("usage: fuzz-uring --seed S --seconds N [--iterations K] [-v]\n"
 	       "                  [--ns /dev/ngXnY --lba FIRST:COUNT]\n"
-	       "                  [--no-drain] [--need-overlay]\n"
+	       "                  [--no-drain] [--need-overlay] [--no-fixed]\n"
 	       "  --ns    scratch namespace (default /dev/ng0n3: all of it);\n"
 	       "          another needs --lba, the only LBAs it may write\n"
 	       "  --no-drain  never set IOSQE_IO_DRAIN (same SQEs otherwise)\n"
-	       "  --need-overlay  skip (77) where the 40-byte overlay forms are absent\n");
+	       "  --need-overlay  skip (77) where the 40-byte overlay forms are absent\n"
+	       "  --no-fixed  register no buffers (fixed-buffer SQEs then fail)\n");
 	exit(rc);
 }
 
@@ -1791,7 +1795,7 @@ static void parse(int argc, char **argv)
 		{ "iterations", 1, NULL, 'i' }, { "ns", 1, NULL, 'n' },
 		{ "lba", 1, NULL, 'l' }, { "verbose", 0, NULL, 'v' },
 		{ "no-drain", 0, NULL, 'd' }, { "help", 0, NULL, 'h' },
-		{ "need-overlay", 0, NULL, 'o' },
+		{ "need-overlay", 0, NULL, 'o' }, { "no-fixed", 0, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool ns_set = false;
@@ -1823,6 +1827,9 @@ static void parse(int argc, char **argv)
 			break;
 		case 'o':
 			opt.need_overlay = true;
+			break;
+		case 'F':
+			opt.no_fixed = true;
 			break;
 		case 'v':
 			opt.verbose++;

@@ -103,10 +103,18 @@ static void run(enum form f, const struct tns *ns, unsigned int qd)
 		bool m = !meta || !memcmp(w[i].meta, r[i].meta, mlen);
 
 		same += d && m;
-		if (!d || !m)
-			printf("# range %u (LBA %u): %s%s differ\n", i,
-			       BASE_LBA + i * SLOT_BLOCKS, d ? "" : "data ",
-			       m ? "" : "metadata ");
+		if (!d || !m) {
+			uint64_t *a = (uint64_t *)w[i].data, *b = (uint64_t *)r[i].data;
+			unsigned int k, n = 0;
+
+			for (k = 0; k < len / 8; k++)
+				n += a[k] != b[k];
+			printf("# range %u (LBA %u): %s%s differ; %u of %u words; word 0 %#llx want %#llx; word 512 %#llx want %#llx\n",
+			       i, BASE_LBA + i * SLOT_BLOCKS, d ? "" : "data ",
+			       m ? "" : "metadata ", n, len / 8,
+			       (unsigned long long)b[0], (unsigned long long)a[0],
+			       (unsigned long long)b[512], (unsigned long long)a[512]);
+		}
 	}
 	t_check(same == qd, "%s, %s, QD %u: %u of %u ranges read back equal",
 		ns->path, form_name[f], qd, same, qd);
