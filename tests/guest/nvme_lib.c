@@ -319,3 +319,23 @@ int t_ioctl_io(int fd, const struct nvme_uring_cmd *c, __u64 *result)
 {
 	return ioctl64(fd, NVME_IOCTL_IO64_CMD, c, result);
 }
+
+/*
+ * Both namespaces read-write, a big-SQE ring (skip without one) and an
+ * ordinary ring, 8 entries each. Returns whether the overlay forms exist.
+ */
+bool t_setup_both(struct tns ns[2], struct io_uring *big,
+		  struct io_uring *small)
+{
+	bool overlay;
+
+	t_need_uring_cmd();
+	t_ns_open(&ns[0], NVME_NG1, O_RDWR);
+	t_ns_open(&ns[1], NVME_NG2, O_RDWR);
+	if (t_ring(big, 8, RING_BIG))
+		t_skip("no IORING_SETUP_SQE128/CQE32 rings");
+	overlay = t_have_overlay();
+	if (t_ring(small, 8, 0))
+		t_fatal("io_uring_queue_init");
+	return overlay;
+}

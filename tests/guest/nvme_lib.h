@@ -66,6 +66,8 @@ void t_need_uring_cmd(void);
 int t_ring(struct io_uring *ring, unsigned int entries, unsigned int flags);
 bool t_have_overlay(void);
 void t_ns_open(struct tns *ns, const char *path, int flags);
+bool t_setup_both(struct tns ns[2], struct io_uring *big,
+		  struct io_uring *small);
 
 /* SQE builders: zero the SQE, set opcode/fd/user_data, then the form. */
 void t_prep_big(struct io_uring *ring, struct io_uring_sqe *sqe, int fd,

@@ -83,14 +83,7 @@ int main(void)
 	struct tres r;
 	int fd, ref, i;
 
-	t_need_uring_cmd();
-	t_ns_open(&ns[0], NVME_NG1, O_RDWR);
-	t_ns_open(&ns[1], NVME_NG2, O_RDWR);
-	if (t_ring(&big, 8, RING_BIG))
-		t_skip("no IORING_SETUP_SQE128/CQE32 rings");
-	overlay = t_have_overlay();
-	if (t_ring(&small, 8, 0))
-		t_fatal("io_uring_queue_init");
+	overlay = t_setup_both(ns, &big, &small);
 	for (i = 0; i < 2; i++)
 		run_ns(&big, &small, overlay, &ns[i]);
 
