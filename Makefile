@@ -43,6 +43,7 @@ all:
 include tests/unit/build.mk
 -include userlib/build.mk
 -include tools/build.mk
+-include tests/fuzz-host/build.mk
 -include tests/guest/build.mk
 -include tests/guest/nvme.mk
 -include tests/guest/uring.mk

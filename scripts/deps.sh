@@ -14,6 +14,9 @@ PKGS=(
 	# userspace build and tests
 	pkg-config liburing-dev libnvme-dev libjson-c-dev libcunit1-dev
 	libaio-dev nvme-cli fio gnuplot-nox
+	# host fuzzing (tests/fuzz-host): libFuzzer is in libclang-rt-dev,
+	# which clang only recommends
+	clang libclang-rt-dev
 )
 
 missing=()

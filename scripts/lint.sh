@@ -30,7 +30,8 @@ if command -v shellcheck >/dev/null; then
 	say SHELL "scripts, tests, .ci"
 	shellcheck -S warning scripts/*.sh tests/run-all tests/vm/run-vm \
 		tests/vm/ref-kernel.sh tests/vm/guest-init tests/vm/demo.sh \
-		tests/guest/run tests/guest/t/*.sh tests/bench/suite.sh tests/bench/run .ci/run || bad=1
+		tests/guest/run tests/guest/t/*.sh tests/bench/suite.sh tests/bench/run \
+		tests/host/*.sh tests/fuzz-host/run .ci/run || bad=1
 fi
 if command -v cppcheck >/dev/null; then
 	say CPPCHECK "userlib tools tests"

@@ -203,11 +203,24 @@ int nvmeu_set_features(struct nvmeu_dev *dev, __u32 nsid, __u8 fid,
 	return r ? r : sync_features(dev, &cmd, result);
 }
 
+/*
+ * The sync read, write and compare helpers take no metadata buffer: on a
+ * namespace with separate metadata the device would transfer the metadata
+ * through a null pointer (nvmeu_cmd_set_meta() is the way there).
+ */
+static int sync_rw_check(const struct nvmeu_dev *dev)
+{
+	return dev && dev->meta_size && !dev->meta_ext ? -EINVAL : 0;
+}
+
 int nvmeu_read(struct nvmeu_dev *dev, __u64 slba, __u32 nblocks, void *buf,
 	       __u32 len)
 {
 	struct nvme_passthru_cmd64 cmd;
-	int r = nvmeu_cmd_read(dev, &cmd, slba, nblocks, buf, len);
+	int r = sync_rw_check(dev);
+
+	if (!r)
+		r = nvmeu_cmd_read(dev, &cmd, slba, nblocks, buf, len);
 
 	return r ? r : nvmeu_io_passthru(dev, &cmd);
 }
@@ -216,7 +229,10 @@ int nvmeu_write(struct nvmeu_dev *dev, __u64 slba, __u32 nblocks,
 		const void *buf, __u32 len)
 {
 	struct nvme_passthru_cmd64 cmd;
-	int r = nvmeu_cmd_write(dev, &cmd, slba, nblocks, buf, len);
+	int r = sync_rw_check(dev);
+
+	if (!r)
+		r = nvmeu_cmd_write(dev, &cmd, slba, nblocks, buf, len);
 
 	return r ? r : nvmeu_io_passthru(dev, &cmd);
 }
@@ -225,7 +241,10 @@ int nvmeu_compare(struct nvmeu_dev *dev, __u64 slba, __u32 nblocks,
 		  const void *buf, __u32 len)
 {
 	struct nvme_passthru_cmd64 cmd;
-	int r = nvmeu_cmd_compare(dev, &cmd, slba, nblocks, buf, len);
+	int r = sync_rw_check(dev);
+
+	if (!r)
+		r = nvmeu_cmd_compare(dev, &cmd, slba, nblocks, buf, len);
 
 	return r ? r : nvmeu_io_passthru(dev, &cmd);
 }
@@ -264,6 +283,7 @@ const char *nvmeu_strerror(int ret)
 		return "Success";
 	if (ret > 0)
 		return nvme_status_to_string(ret, false);
-	s = strerrordesc_np(-ret);
+	/* errnos are small; -INT_MIN would overflow */
+	s = ret >= -4095 ? strerrordesc_np(-ret) : NULL;
 	return s ? s : "Unknown error";
 }

@@ -26,7 +26,9 @@
  * - anything else: keep alive (no data; an unsupported I/O opcode).
  * The data the device moves (by opcode and CDWs) never exceeds what the
  * kernel maps (data_len, the iovecs, metadata_len): otherwise the
- * controller reads PRP lists from data pages and DMAs anywhere. Commands
+ * controller reads PRP lists from data pages and DMAs anywhere. Nor may
+ * it be shorter where the kernel cannot size the mapping (Get Features):
+ * see fit_admin(). Commands
  * and iovec arrays live in an arena that no data pointer may reach, and a
  * slab of them is reused only once every command that used it completed.
  */
@@ -592,7 +594,14 @@ static void fit_admin(struct nvme_uring_cmd *c, uint64_t mapped)
 		c->cdw11 = (c->cdw11 & 0xffff0000u) | (uint32_t)(numd >> 16);
 		break;
 	case ADM_GET_FEAT:
-		if (mapped < 4096 && !feat_nodata(c->cdw10 & 0xff))
+		/*
+		 * The kernel cannot size a Get Features transfer, so it maps
+		 * the whole buffer: one that needs a PRP list while the
+		 * feature's data fits in two pages would have the controller
+		 * write into the list (see docs/abi.md). Features with data
+		 * are left to the identify/log commands the kernel sizes.
+		 */
+		if (!feat_nodata(c->cdw10 & 0xff))
 			c->cdw10 = (c->cdw10 & ~0xffu) | 0x07;
 		break;
 	default:
@@ -1784,8 +1793,34 @@ static void usage(int rc)
 	       "          another needs --lba, the only LBAs it may write\n"
 	       "  --no-drain  never set IOSQE_IO_DRAIN (same SQEs otherwise)\n"
 	       "  --need-overlay  skip (77) where the 40-byte overlay forms are absent\n"
-	       "  --no-fixed  register no buffers (fixed-buffer SQEs then fail)\n");
+	       "  --no-fixed  register no buffers (fixed-buffer SQEs then fail)\n"
+	       "  --kinds K,...  only these ring kinds (plain, cqe32, big, sqe128,\n"
+	       "          iopoll, iopoll-big, sqpoll, sqpoll-big); to bisect a finding\n");
 	exit(rc);
+}
+
+/* --kinds: weight 0 for every ring kind not named in @list. */
+static void only_kinds(const char *list)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < NKINDS; i++) {
+		const char *p = strstr(list, kinds[i].name);
+		size_t len = strlen(kinds[i].name);
+
+		while (p && ((p != list && p[-1] != ',') ||
+			     (p[len] && p[len] != ',')))
+			p = strstr(p + 1, kinds[i].name);
+		if (!p)
+			kinds[i].weight = 0;
+		else
+			n++;
+	}
+	if (!n) {
+		fprintf(stderr, "fuzz-uring: --kinds %s names no ring kind\n",
+			list);
+		exit(2);
+	}
 }
 
 static void parse(int argc, char **argv)
@@ -1796,7 +1831,7 @@ static void parse(int argc, char **argv)
 		{ "lba", 1, NULL, 'l' }, { "verbose", 0, NULL, 'v' },
 		{ "no-drain", 0, NULL, 'd' }, { "help", 0, NULL, 'h' },
 		{ "need-overlay", 0, NULL, 'o' }, { "no-fixed", 0, NULL, 'F' },
-		{ NULL, 0, NULL, 0 },
+		{ "kinds", 1, NULL, 'k' }, { NULL, 0, NULL, 0 },
 	};
 	bool ns_set = false;
 	int o;
@@ -1830,6 +1865,9 @@ static void parse(int argc, char **argv)
 			break;
 		case 'F':
 			opt.no_fixed = true;
+			break;
+		case 'k':
+			only_kinds(optarg);
 			break;
 		case 'v':
 			opt.verbose++;

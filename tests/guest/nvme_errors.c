@@ -153,6 +153,124 @@ static struct tres compact(int fd, __u8 opcode, __u16 nlb, void *data,
 	return t_wait_one(&small);
 }
 
+/*
+ * A buffer longer than the transfer, placed so that it needs a PRP list
+ * while the transfer fits in two controller pages: the device would take
+ * PRP2 for data and write into nvme-pci's PRP list (the fuzzer's finding:
+ * a PRP pool page zeroed by an Identify, later two commands sharing a
+ * list). The kernel maps only what the command moves: the data lands in
+ * the buffer, the rest of it is untouched.
+ */
+static void longer_buffers(void)
+{
+	char *big_buf = t_buf(64 * 1024), *ref = t_buf(4096);
+	struct nvme_uring_cmd c;
+	size_t i, stray;
+
+	t_cmd_identify(&c, 0, 1, ref);
+	if (t_ioctl_admin(ctrl_fd, &c, NULL))
+		t_fatal("identify through the ioctl");
+	memset(big_buf, 0xa5, 64 * 1024);
+	t_cmd_identify(&c, 0, 1, big_buf + 3072);
+	c.data_len = 48640;
+	expect(t_run_big(&big, ctrl_fd, NVME_URING_CMD_ADMIN, &c).res, 0,
+	       "Identify into 47.5 KiB at page offset 3072");
+	t_check(!memcmp(big_buf + 3072, ref, 4096),
+		"Identify into 47.5 KiB at page offset 3072: data differs from the ioctl's");
+	for (i = 3072 + 4096, stray = 0; i < 3072 + 48640; i++)
+		stray += (unsigned char)big_buf[i] != 0xa5;
+	t_check(!stray, "Identify into 47.5 KiB: %zu bytes written past 4 KiB",
+		stray);
+
+	t_cmd_rw(&c, &ns1, OP_READ, 0, 2, ref, NULL);
+	if (t_ioctl_io(ns1.fd, &c, NULL))
+		t_fatal("read through the ioctl");
+	memset(big_buf, 0xa5, 64 * 1024);
+	t_cmd_rw(&c, &ns1, OP_READ, 0, 2, big_buf + 3584, NULL);
+	c.data_len = 12288;
+	expect(t_run_big(&big, ns1.fd, NVME_URING_CMD_IO, &c).res, 0,
+	       "read of 2 blocks into 12 KiB at page offset 3584");
+	t_check(!memcmp(big_buf + 3584, ref, 1024),
+		"read of 2 blocks into 12 KiB at page offset 3584: data differs");
+	for (i = 3584 + 1024, stray = 0; i < 3584 + 12288; i++)
+		stray += (unsigned char)big_buf[i] != 0xa5;
+	t_check(!stray, "read of 2 blocks into 12 KiB: %zu bytes written past 1 KiB",
+		stray);
+	free(big_buf);
+	free(ref);
+}
+
+/*
+ * nvme-ucmd checks what upstream leaves to CAP_SYS_ADMIN: the device takes
+ * a read's length from its block count, so a shorter buffer would let it
+ * DMA past what the kernel mapped (docs/abi.md, "Transfer lengths").
+ */
+static void xfer_cases(void)
+{
+	struct nvme_passthru_cmd64 c64;
+	struct nvme_uring_cmd c;
+	struct io_uring_sqe *sqe;
+	struct iovec iov[2];
+	struct tns ns2;
+	void *meta = t_buf(4096);
+
+	t_cmd_rw(&c, &ns1, OP_READ, 0, 8, buf, NULL);
+	c.data_len -= 512;
+	expect(t_run_big(&big, ns1.fd, NVME_URING_CMD_IO, &c).res, -EINVAL,
+	       "read of 8 blocks into 7 blocks' buffer");
+	t_cmd64_from(&c64, &c);
+	expect(t_run_indirect(&small, ns1.fd, NVME_URING_CMD_IO_INDIRECT,
+			      &c64).res, -EINVAL,
+	       "IO_INDIRECT read of 8 blocks into 7 blocks' buffer");
+	c.data_len = 0;
+	c.addr = 0;
+	expect(t_run_big(&big, ns1.fd, NVME_URING_CMD_IO, &c).res, -EINVAL,
+	       "read of 8 blocks with no buffer");
+	t_cmd_rw(&c, &ns1, OP_WRITE, 0, 2, buf, NULL);
+	c.data_len = 512;
+	sqe = io_uring_get_sqe(&big);
+	t_prep_big(&big, sqe, ns1.fd, NVME_URING_CMD_IO, &c);
+	t_sqe_fixed(sqe, 0);
+	expect(t_wait_one(&big).res, -EINVAL,
+	       "write of 2 blocks from 1 block of a registered buffer");
+	t_cmd_rw(&c, &ns1, OP_READ, 0, 8, buf, NULL);
+	iov[0] = (struct iovec){ buf, 2048 };
+	iov[1] = (struct iovec){ (char *)buf + 8192, 1024 };
+	c.addr = (uintptr_t)iov;
+	c.data_len = 2;
+	expect(t_run_big(&big, ns1.fd, NVME_URING_CMD_IO_VEC, &c).res, -EINVAL,
+	       "IO_VEC read of 8 blocks into 6 blocks of iovecs");
+	iov[1].iov_len = 2048;
+	expect(t_run_big(&big, ns1.fd, NVME_URING_CMD_IO_VEC, &c).res, 0,
+	       "IO_VEC read of 8 blocks into 8 blocks of iovecs");
+
+	t_cmd_identify(&c, 0, 1, buf);
+	c.data_len = 512;
+	expect(t_run_big(&big, ctrl_fd, NVME_URING_CMD_ADMIN, &c).res, -EINVAL,
+	       "Identify into 512 bytes");
+
+	longer_buffers();
+
+	t_ns_open(&ns2, NVME_NG2, O_RDWR);
+	if (!ns2.ms) {
+		printf("# %s has no separate metadata: its cases not run\n",
+		       NVME_NG2);
+		close(ns2.fd);
+		return;
+	}
+	t_cmd_rw(&c, &ns2, OP_READ, 0, 2, buf, meta);
+	c.metadata_len = ns2.ms;
+	expect(t_run_big(&big, ns2.fd, NVME_URING_CMD_IO, &c).res, -EINVAL,
+	       "read of 2 blocks with 1 block's metadata");
+	t_cmd_rw(&c, &ns2, OP_READ, 0, 2, buf, NULL);
+	expect(t_run_big(&big, ns2.fd, NVME_URING_CMD_IO, &c).res, -EINVAL,
+	       "read on separate metadata without a metadata buffer");
+	t_cmd_rw(&c, &ns2, OP_READ, 0, 2, buf, meta);
+	expect(t_run_big(&big, ns2.fd, NVME_URING_CMD_IO, &c).res, 0,
+	       "read of 2 blocks with their metadata");
+	close(ns2.fd);
+}
+
 static void overlay_cases(void)
 {
 	struct nvme_passthru_cmd64 c64;
@@ -233,6 +351,8 @@ static void overlay_cases(void)
 	c.rsvd2 = 1;
 	expect(t_run_big(&big, ns1.fd, NVME_URING_CMD_IO, &c).res, -EINVAL,
 	       "IO with rsvd2 set");
+
+	xfer_cases();
 
 	/* the overlay is a view of a 64-byte SQE */
 	sqe = io_uring_get_sqe(&big);

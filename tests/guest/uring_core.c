@@ -543,6 +543,62 @@ static void case_link(void)
 	close(fd);
 }
 
+/*
+ * IOSQE_IO_DRAIN followed by an SQE that fails before it is issued (a bad
+ * fd): the drained request must still run, after its predecessors. 5.10's
+ * io_uring posted the failure at once; when the predecessors' CQEs were
+ * then flushed together the CQ tail stepped over the drained NOP's
+ * sequence and it waited forever.
+ */
+static void case_drain(void)
+{
+	struct __kernel_timespec ts = { .tv_sec = 5 };
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	int i, pos[4] = { -1, -1, -1, -1 }, res[4] = { 0 };
+
+	ring_init(&ring, 8, 0);
+	for (i = 0; i < 4; i++) {
+		sqe = io_uring_get_sqe(&ring);
+		if (i < 3)
+			io_uring_prep_nop(sqe);
+		else
+			io_uring_prep_read(sqe, -1, NULL, 0, 0);
+		sqe->user_data = i;
+		if (i == 2)
+			sqe->flags |= IOSQE_IO_DRAIN;
+	}
+	CHECK(io_uring_submit(&ring) == 4, "submit");
+	for (i = 0; i < 4; i++) {
+		if (io_uring_wait_cqe_timeout(&ring, &cqe, &ts)) {
+			CHECK(0, "only %d of 4 CQEs in 5 s (the drained NOP %s)",
+			      i, pos[2] < 0 ? "never ran" : "ran");
+			break;
+		}
+		if (cqe->user_data < 4) {
+			pos[cqe->user_data] = i;
+			res[cqe->user_data] = cqe->res;
+		}
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	CHECK(res[0] == 0 && res[1] == 0 && res[2] == 0,
+	      "NOPs: %d %d %d", res[0], res[1], res[2]);
+	CHECK(pos[3] < 0 || res[3] == -EBADF, "bad fd: %d", res[3]);
+	/*
+	 * The drained NOP after both NOPs; the failure (after it in the SQ,
+	 * without a drain of its own) may complete before or after it, but
+	 * not before the NOPs the drain waits for: posted earlier, it would
+	 * count towards the drained NOP's sequence.
+	 */
+	CHECK(pos[2] > pos[0] && pos[2] > pos[1] && pos[3] > pos[0] &&
+	      pos[3] > pos[1],
+	      "order: NOPs at %d %d, drained NOP at %d, failure at %d",
+	      pos[0], pos[1], pos[2], pos[3]);
+	io_uring_queue_exit(&ring);
+	printf("a drained request runs after its predecessors even when a later SQE fails to submit\n");
+}
+
 static void case_iopoll(void)
 {
 	int fd = open("/proc/self/status", O_RDONLY);
@@ -641,6 +697,7 @@ static const struct {
 	{ "overlay", case_overlay },
 	{ "deferred", case_deferred },
 	{ "link", case_link },
+	{ "drain", case_drain },
 	{ "iopoll", case_iopoll },
 	{ "sqpoll", case_sqpoll },
 	{ "teardown", case_teardown },

@@ -137,6 +137,10 @@ static void check_args(void)
 	ul_check_ret(nvmeu_write(n1.dev, n1.base, max / 512 + 1, buf,
 				 max + 512), -EINVAL,
 		     "write: over the maximum transfer");
+	ul_check_ret(nvmeu_read(n2.dev, n2.base, 1, buf, n2.bs), -EINVAL,
+		     "sync read on separate metadata (no metadata buffer)");
+	ul_check_ret(nvmeu_write(n2.dev, n2.base, 1, buf, n2.bs), -EINVAL,
+		     "sync write on separate metadata (no metadata buffer)");
 	ul_check_ret(nvmeu_read(ctrl, 0, 1, buf, 512), -EINVAL,
 		     "read on a controller node");
 	ul_check_ret(nvmeu_flush(ctrl), -EINVAL, "flush on a controller node");

@@ -560,8 +560,13 @@ static void test_compact_fallbacks(void)
 	CU_ASSERT_EQUAL(memcmp(meta, want_meta, 16), 0);
 	nvmeu_cmd_init(&c, 0x02, 2, buf, 512);
 	CU_ASSERT_EQUAL(nvmeu_io_passthru(dev, &c), 0);
-	/* no metadata buffer (PRACT), still not compact on this namespace */
-	CU_ASSERT_EQUAL(nvmeu_read(dev, 0, 1, buf, 512), 0);
+	/* the sync helper has no metadata buffer: refused, nothing sent */
+	CU_ASSERT_EQUAL(nvmeu_read(dev, 0, 1, buf, 512), -EINVAL);
+	CU_ASSERT_EQUAL(nvmeu_write(dev, 0, 1, buf, 512), -EINVAL);
+	CU_ASSERT_EQUAL(nvmeu_compare(dev, 0, 1, buf, 512), -EINVAL);
+	/* raw, without metadata (PRACT): still not compact on this namespace */
+	nvmeu_cmd_read(dev, &c, 0, 1, buf, 512);
+	CU_ASSERT_EQUAL(nvmeu_io_passthru(dev, &c), 0);
 	CU_ASSERT(fake_ok(dev));
 	CU_ASSERT_EQUAL(cap(dev, 0).form, NVMEU_FORM_INDIRECT);
 	CU_ASSERT_EQUAL(cap(dev, 1).form, NVMEU_FORM_INDIRECT);

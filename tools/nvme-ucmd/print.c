@@ -498,7 +498,9 @@ void cli_show_identify(FILE *f, const char *path, const char *ctrl,
 		ver & 0xff);
 	fprintf(f, "  vendor         %#06x (subsystem %#06x)\n", le16toh(c->vid),
 		le16toh(c->ssvid));
-	if (c->mdts)
+	if (c->mdts >= 52)	/* 2^MDTS pages of 4 KiB overflow 64 bits */
+		snprintf(sz, sizeof(sz), "2^%u x 4 KiB", c->mdts);
+	else if (c->mdts)
 		human_size(sz, sizeof(sz), 4096ull << c->mdts);
 	fprintf(f, "  max transfer   %s\n", c->mdts ? sz : "no limit");
 	fprintf(f, "  namespaces     %u\n", le32toh(c->nn));

@@ -1042,6 +1042,13 @@ int nvmeu_set_features(struct nvmeu_dev *dev, __u32 nsid, __u8 fid,
 		       bool save, __u32 cdw11, __u32 cdw12, void *buf,
 		       __u32 len, __u32 *result);
 
+/*
+ * nvmeu_read(), nvmeu_write() and nvmeu_compare() take no metadata buffer:
+ * on a namespace with separate (not extended) metadata they return -EINVAL
+ * before anything is sent; build the command with nvmeu_cmd_read() (or
+ * _write(), _compare()) and nvmeu_cmd_set_meta(), then nvmeu_io_passthru().
+ */
+
 /** nvmeu_read() - Read; arguments as nvmeu_cmd_read() */
 int nvmeu_read(struct nvmeu_dev *dev, __u64 slba, __u32 nblocks, void *buf,
 	       __u32 len);

@@ -13,21 +13,18 @@ bin=$top/build/tests/guest/fuzz-uring
 need_node "$NVME_CTRL"
 need_node /dev/ng0n1
 need_node /dev/ng0n3
-# --no-drain: IOSQE_IO_DRAIN followed by an SQE that fails before it is
-# queued (a bad fd) stalls the drained request forever in the base's
-# io_uring (5.15-era, files resolved at init); upstream 6.1 resolves files
-# at issue and completes it. Known, reproduced, not yet fixed.
 # --need-overlay: on upstream kernels (no overlay forms) it skips; Debian's
 # 6.1.192 hits "kernel BUG at mm/usercopy.c" in nvme_finish_user_metadata()
 # from an SQPOLL ring within seconds of seed 7 (found by this fuzzer).
-# Runs last (zz-): OPEN BUG, the campaign leaves the NVMe driver in a
-# state where later 8-block commands at QD 2-128 on ng0n2 see another
-# command's pages from the second block on (two commands sharing one PRP
-# list, most likely a double free into nvme-pci's PRP pool during the
-# campaign). Reproduce in the debug VM: build/tests/guest/fuzz-uring
-# --seed 7 --seconds 60 --no-drain, then build/tests/guest/t/nvme-40-qd
-# (fails nearly every time; registered buffers make it likelier).
+# Found and fixed here (each with a regression test):
+# - an SQE failing at submission behind an IOSQE_IO_DRAIN request stalled
+#   the drained request forever (series 0013; uring-core-drain);
+# - a buffer longer than the transfer, needing a PRP list for a transfer
+#   of at most two pages, had the controller write into nvme-pci's PRP
+#   pool; later commands shared PRP lists (ioctl_uring.c maps only the
+#   transfer; nvme-60-errors "longer buffers").
+# It still runs last: a campaign is the harshest thing the suite does.
 # FUZZ_NO_FIXED=1 registers no buffers.
 fixed=
 [[ -n ${FUZZ_NO_FIXED:-} ]] && fixed=--no-fixed
-exec "$bin" --seed "${FUZZ_SEED:-7}" --seconds "${FUZZ_SECONDS:-120}" --no-drain --need-overlay $fixed
+exec "$bin" --seed "${FUZZ_SEED:-7}" --seconds "${FUZZ_SECONDS:-120}" --need-overlay $fixed

@@ -40,6 +40,7 @@ struct nvme_uring_data {
 	u32	timeout_ms;
 	bool	vec;
 	u64 __user *result;	/* indirect forms: the user command's result */
+	u64	xfer;		/* bytes the device will move; 0: unknown */
 };
 
 /* Separate metadata: a bounce buffer that remembers the user's. */
@@ -163,11 +164,16 @@ static bool nvme_cmd_allowed_unprivileged(struct nvme_ns *ns,
 	return true;
 }
 
-/* capable() last: it is expensive (upstream measured 45% of peak IOPS). */
+/*
+ * capable() last: it is expensive (upstream measured 45% of peak IOPS).
+ * Without CAP_SYS_ADMIN a command may move data only when the kernel knows
+ * how much (@d->xfer): it cannot size the mapping of any other.
+ */
 static bool nvme_cmd_allowed(struct nvme_ns *ns, struct nvme_command *c,
-			     struct file *file)
+			     struct file *file, const struct nvme_uring_data *d)
 {
-	if (nvme_cmd_allowed_unprivileged(ns, c, file->f_mode & FMODE_WRITE))
+	if ((!d->data_len || d->xfer) &&
+	    nvme_cmd_allowed_unprivileged(ns, c, file->f_mode & FMODE_WRITE))
 		return true;
 	return capable(CAP_SYS_ADMIN);
 }
@@ -350,6 +356,97 @@ static int nvme_uring_cmd_get_compact(struct io_uring_cmd *ioucmd,
 	return 0;
 }
 
+/* Data (and separate metadata) bytes a read, write or compare moves. */
+static int nvme_uring_rw_xfer(struct nvme_ns *ns, struct nvme_command *c,
+			      struct nvme_uring_data *d)
+{
+	u64 nlb = (u64)le16_to_cpu(c->rw.length) + 1;
+	bool pract = le16_to_cpu(c->rw.control) & NVME_RW_PRINFO_PRACT;
+	bool ext = ns->features & NVME_NS_EXT_LBAS;
+
+	d->xfer = nlb << ns->lba_shift;
+	if (ext)
+		d->xfer += nlb * ns->ms;
+	/* PRACT on a PI-only format: the controller adds or strips the PI */
+	if (ns->ms && !ext && !(pract && nvme_ns_has_pi(ns)) &&
+	    d->metadata_len < nlb * ns->ms)
+		return -EINVAL;
+	return 0;
+}
+
+/* The bytes an admin command moves, for those the kernel can tell. */
+static u64 nvme_uring_admin_xfer(struct nvme_command *c)
+{
+	u32 numdl = le32_to_cpu(c->common.cdw10) >> 16;
+	u32 numdu = le32_to_cpu(c->common.cdw11) & 0xffff;
+
+	switch (c->common.opcode) {
+	case nvme_admin_identify:
+		return NVME_IDENTIFY_DATA_SIZE;
+	case nvme_admin_get_log_page:
+		return (((u64)numdu << 16 | numdl) + 1) * 4;
+	default:
+		return 0;
+	}
+}
+
+/* The bytes an I/O command moves, for those the kernel can tell. */
+static int nvme_uring_io_xfer(struct nvme_ns *ns, struct nvme_command *c,
+			      struct nvme_uring_data *d)
+{
+	u32 cdw10 = le32_to_cpu(c->common.cdw10);
+
+	switch (c->common.opcode) {
+	case nvme_cmd_read:
+	case nvme_cmd_write:
+	case nvme_cmd_compare:
+	case nvme_cmd_zone_append:
+		return nvme_uring_rw_xfer(ns, c, d);
+	case nvme_cmd_dsm:
+		d->xfer = ((cdw10 & 0xff) + 1) * sizeof(struct nvme_dsm_range);
+		return 0;
+	case nvme_cmd_zone_mgmt_recv:
+		d->xfer = ((u64)le32_to_cpu(c->common.cdw12) + 1) * 4;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The device takes a command's transfer length from the command, not from
+ * the buffer. A shorter buffer would let it DMA past what is mapped; a
+ * longer one makes nvme-pci describe more pages than the device uses, and
+ * when the buffer needs a PRP list but the transfer fits in two pages the
+ * device takes PRP2 for data and writes into the list. So, where the
+ * kernel can tell the length (d->xfer): a shorter buffer is -EINVAL and
+ * only d->xfer bytes of a longer one are mapped. Upstream leaves both to
+ * the caller.
+ */
+static int nvme_uring_check_xfer(struct nvme_ns *ns, struct nvme_command *c,
+				 struct nvme_uring_data *d)
+{
+	int ret = 0;
+
+	d->xfer = 0;
+	if (ns)
+		ret = nvme_uring_io_xfer(ns, c, d);
+	else
+		d->xfer = nvme_uring_admin_xfer(c);
+	if (ret)
+		return ret;
+	/* vectored: checked once the iovecs are imported */
+	if (!d->vec && d->data_len < d->xfer)
+		return -EINVAL;
+	return 0;
+}
+
+/* Bytes to map of a plain or registered buffer of @d->data_len bytes. */
+static u32 nvme_uring_map_len(const struct nvme_uring_data *d)
+{
+	return d->xfer ? d->xfer : d->data_len;
+}
+
 /* Map the data of a registered buffer: a bio over its pinned pages. */
 static int nvme_map_user_fixed(struct request *req, struct iov_iter *iter)
 {
@@ -396,6 +493,7 @@ static int nvme_uring_map_data(struct io_uring_cmd *ioucmd,
 	void __user *ubuf = nvme_uring_user_ptr(d->addr);
 	int rw = nvme_is_write(nvme_req(req)->cmd) ? WRITE : READ;
 	struct iovec fast_iov[UIO_FASTIOV], *iov = fast_iov;
+	u32 len = nvme_uring_map_len(d);
 	struct iov_iter iter;
 	int ret;
 
@@ -403,27 +501,28 @@ static int nvme_uring_map_data(struct io_uring_cmd *ioucmd,
 		/* a vectored command has no single range to import */
 		if (d->vec)
 			return -EINVAL;
-		if (d->data_len > (queue_max_hw_sectors(q) << SECTOR_SHIFT))
+		if (len > (queue_max_hw_sectors(q) << SECTOR_SHIFT))
 			return -EINVAL;
 		/* registered pages are mapped as they are: no bounce */
-		if ((d->addr | d->data_len) & queue_dma_alignment(q))
+		if ((d->addr | len) & queue_dma_alignment(q))
 			return -EINVAL;
-		ret = io_uring_cmd_import_fixed(d->addr, d->data_len, rw,
-						&iter, ioucmd);
+		ret = io_uring_cmd_import_fixed(d->addr, len, rw, &iter, ioucmd);
 		if (ret < 0)
 			return ret;
 		return nvme_map_user_fixed(req, &iter);
 	}
 	if (!d->vec) {
-		if (d->data_len > (queue_max_hw_sectors(q) << SECTOR_SHIFT))
+		if (len > (queue_max_hw_sectors(q) << SECTOR_SHIFT))
 			return -EINVAL;
-		return blk_rq_map_user(q, req, NULL, ubuf, d->data_len,
-				       GFP_KERNEL);
+		return blk_rq_map_user(q, req, NULL, ubuf, len, GFP_KERNEL);
 	}
 	ret = import_iovec(rw, ubuf, d->data_len, UIO_FASTIOV, &iov, &iter);
 	if (ret < 0)
 		return ret;
-	if (iov_iter_count(&iter) > (queue_max_hw_sectors(q) << SECTOR_SHIFT))
+	if (d->xfer && iov_iter_count(&iter) >= d->xfer)
+		iov_iter_truncate(&iter, d->xfer);
+	if (iov_iter_count(&iter) > (queue_max_hw_sectors(q) << SECTOR_SHIFT) ||
+	    iov_iter_count(&iter) < d->xfer)
 		ret = -EINVAL;
 	else
 		ret = blk_rq_map_user_iov(q, req, NULL, &iter, GFP_KERNEL);
@@ -590,13 +689,16 @@ static int nvme_uring_cmd_issue(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
 	struct request *req;
 	int ret;
 
-	if (!nvme_cmd_allowed(ns, c, ioucmd->file))
+	if (d->metadata_len && (!ns || !ns->ms || !d->data_len))
+		return -EINVAL;
+	ret = nvme_uring_check_xfer(ns, c, d);
+	if (ret)
+		return ret;
+	if (!nvme_cmd_allowed(ns, c, ioucmd->file, d))
 		return -EACCES;
 	if ((issue_flags & IO_URING_F_IOPOLL) &&
 	    !test_bit(QUEUE_FLAG_POLL, &q->queue_flags))
 		return -EOPNOTSUPP;
-	if (d->metadata_len && (!ns || !ns->ms || !d->data_len))
-		return -EINVAL;
 
 	req = nvme_uring_alloc_request(q, c, issue_flags);
 	if (IS_ERR(req))
