@@ -24,15 +24,15 @@ static void check_status(const char *what, int res, int ref)
 static void run_ns(struct io_uring *big, struct io_uring *small, bool overlay,
 		   const struct tns *ns)
 {
-	void *buf = t_buf(4 * ns->lbs);
+	void *buf = t_buf(4 * ns->lbs), *meta = t_buf(4 * 64);
 	struct nvme_passthru_cmd64 c64;
 	struct nvme_uring_cmd c;
 	char what[96];
 	struct tres r;
 	int ref;
 
-	/* one block past the end */
-	t_cmd_rw(&c, ns, OP_READ, ns->nsze, 1, buf, NULL);
+	/* one block past the end (with its metadata, where it has some) */
+	t_cmd_rw(&c, ns, OP_READ, ns->nsze, 1, buf, ns->ms ? meta : NULL);
 	ref = t_ioctl_io(ns->fd, &c, NULL);
 	r = t_run_big(big, ns->fd, NVME_URING_CMD_IO, &c);
 	snprintf(what, sizeof(what), "%s: read past the end, IO", ns->path);
@@ -71,6 +71,7 @@ static void run_ns(struct io_uring *big, struct io_uring *small, bool overlay,
 		check_status(what, r.res, ref);
 	}
 	free(buf);
+	free(meta);
 }
 
 int main(void)
