@@ -578,6 +578,14 @@ static void fit_admin(struct nvme_uring_cmd *c, uint64_t mapped)
 			c->opcode = ADM_KEEP_ALIVE;
 		break;
 	case ADM_GET_LOG:
+		/*
+		 * The device moves at most the log's own size, which may be
+		 * less than NUMD: a mapping that needs a PRP list for a log
+		 * that fits in two pages would have it write into the list
+		 * (docs/abi.md). At most 4 KiB never needs a list.
+		 */
+		if (mapped > 4096)
+			mapped = 4096;
 		numd = (uint64_t)(c->cdw11 & 0xffff) << 16 | c->cdw10 >> 16;
 		numd++;
 		if (numd * 4 <= mapped)
