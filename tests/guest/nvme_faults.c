@@ -135,7 +135,7 @@ static void nvme_fault_inject(void)
 	set(NS_FI, "interval", "1");
 	set(NS_FI, "verbose", "0");
 	set(NS_FI, "space", "0");
-	snprintf(val, sizeof(val), "%u", FI_STATUS);
+	snprintf(val, sizeof(val), "%d", FI_STATUS);
 	set(NS_FI, "status", val);
 	snprintf(val, sizeof(val), "%d", INJECT);
 	set(NS_FI, "times", val);
@@ -152,7 +152,7 @@ static void nvme_fault_inject(void)
 		"fault_inject times=%d: %u writes failed with %#x, %u otherwise",
 		INJECT, failed, FI_STATUS, other);
 	ok = check_back("fault_inject");
-	printf("# fault_inject: %u injected, %u failed with the status, %u "
+	printf("# fault_inject: %d injected, %u failed with the status, %u "
 	       "acknowledged and read back\n", INJECT, failed, ok);
 }
 
