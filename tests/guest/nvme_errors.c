@@ -161,41 +161,47 @@ static struct tres compact(int fd, __u8 opcode, __u16 nlb, void *data,
  * list). The kernel maps only what the command moves: the data lands in
  * the buffer, the rest of it is untouched.
  */
+#define POISON	0xa5
+
+/*
+ * Run @c (its buffer at @off in the poisoned @area, @len bytes long, moving
+ * @xfer) on @fd: the first @xfer bytes must equal @ref, the rest stay
+ * poisoned.
+ */
+static void check_longer(int fd, __u32 cmd_op, struct nvme_uring_cmd *c,
+			 char *area, size_t off, __u32 len, const void *ref,
+			 size_t xfer, const char *what)
+{
+	size_t i, stray = 0;
+
+	c->addr = (uintptr_t)(area + off);
+	c->data_len = len;
+	expect(t_run_big(&big, fd, cmd_op, c).res, 0, what);
+	t_check(!memcmp(area + off, ref, xfer),
+		"%s: the data equals the ioctl's", what);
+	for (i = off + xfer; i < off + len; i++)
+		stray += (unsigned char)area[i] != POISON;
+	t_check(!stray, "%s: %zu bytes written past the transfer", what, stray);
+}
+
 static void longer_buffers(void)
 {
 	char *big_buf = t_buf(64 * 1024), *ref = t_buf(4096);
 	struct nvme_uring_cmd c;
-	size_t i, stray;
 
 	t_cmd_identify(&c, 0, 1, ref);
 	if (t_ioctl_admin(ctrl_fd, &c, NULL))
 		t_fatal("identify through the ioctl");
-	memset(big_buf, 0xa5, 64 * 1024);
-	t_cmd_identify(&c, 0, 1, big_buf + 3072);
-	c.data_len = 48640;
-	expect(t_run_big(&big, ctrl_fd, NVME_URING_CMD_ADMIN, &c).res, 0,
-	       "Identify into 47.5 KiB at page offset 3072");
-	t_check(!memcmp(big_buf + 3072, ref, 4096),
-		"Identify into 47.5 KiB at page offset 3072: data differs from the ioctl's");
-	for (i = 3072 + 4096, stray = 0; i < 3072 + 48640; i++)
-		stray += (unsigned char)big_buf[i] != 0xa5;
-	t_check(!stray, "Identify into 47.5 KiB: %zu bytes written past 4 KiB",
-		stray);
+	memset(big_buf, POISON, 64 * 1024);
+	check_longer(ctrl_fd, NVME_URING_CMD_ADMIN, &c, big_buf, 3072, 48640,
+		     ref, 4096, "Identify into 47.5 KiB at page offset 3072");
 
 	t_cmd_rw(&c, &ns1, OP_READ, 0, 2, ref, NULL);
 	if (t_ioctl_io(ns1.fd, &c, NULL))
 		t_fatal("read through the ioctl");
-	memset(big_buf, 0xa5, 64 * 1024);
-	t_cmd_rw(&c, &ns1, OP_READ, 0, 2, big_buf + 3584, NULL);
-	c.data_len = 12288;
-	expect(t_run_big(&big, ns1.fd, NVME_URING_CMD_IO, &c).res, 0,
-	       "read of 2 blocks into 12 KiB at page offset 3584");
-	t_check(!memcmp(big_buf + 3584, ref, 1024),
-		"read of 2 blocks into 12 KiB at page offset 3584: data differs");
-	for (i = 3584 + 1024, stray = 0; i < 3584 + 12288; i++)
-		stray += (unsigned char)big_buf[i] != 0xa5;
-	t_check(!stray, "read of 2 blocks into 12 KiB: %zu bytes written past 1 KiB",
-		stray);
+	memset(big_buf, POISON, 64 * 1024);
+	check_longer(ns1.fd, NVME_URING_CMD_IO, &c, big_buf, 3584, 12288, ref,
+		     1024, "read of 2 blocks into 12 KiB at page offset 3584");
 	free(big_buf);
 	free(ref);
 }
