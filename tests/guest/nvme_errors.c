@@ -388,6 +388,7 @@ int main(void)
 	struct iovec reg;
 
 	t_need_uring_cmd();
+	t_need_admin_ioctl("checks admin errors and compares with the ioctl");
 	t_ns_open(&ns1, NVME_NG1, O_RDWR);
 	ctrl_fd = t_open(NVME_CTRL_DEV, O_RDWR);
 	if (t_ring(&big, 8, RING_BIG))

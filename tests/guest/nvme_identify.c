@@ -124,6 +124,7 @@ int main(void)
 	int fd;
 
 	t_need_uring_cmd();
+	t_need_admin_ioctl("compares every form with the ioctl");
 	fd = t_open(NVME_CTRL_DEV, O_RDONLY);
 	if (t_ring(&big, 8, RING_BIG))
 		t_skip("no IORING_SETUP_SQE128/CQE32 rings");

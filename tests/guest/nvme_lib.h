@@ -65,6 +65,9 @@ bool t_have_uring_cmd(void);
 void t_need_uring_cmd(void);
 int t_ring(struct io_uring *ring, unsigned int entries, unsigned int flags);
 bool t_have_overlay(void);
+bool t_have_poll_queues(void);
+bool t_have_admin_ioctl(void);
+void t_need_admin_ioctl(const char *what);
 void t_ns_open(struct tns *ns, const char *path, int flags);
 bool t_setup_both(struct tns ns[2], struct io_uring *big,
 		  struct io_uring *small);

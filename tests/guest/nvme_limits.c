@@ -136,7 +136,7 @@ static void aer_timeout(void)
 	waited = now() - t0;
 	t_check(res == -EINTR, "AER with timeout_ms 1000: res %d, want -EINTR",
 		res);
-	t_check(waited >= 0.9, "AER completed after %.1f s, before its timeout",
+	t_check(waited >= 0.9, "AER completed after %.1f s, not before its 1 s timeout",
 		waited);
 	printf("# AER with timeout_ms 1000: res %d after %.1f s\n", res, waited);
 	/* the reset that cancelled it must bring the controller back */
@@ -144,7 +144,7 @@ static void aer_timeout(void)
 		t_cmd_identify(&c, 0, 1, buf);
 		ok = t_run_big(&ring, fd, NVME_URING_CMD_ADMIN, &c).res == 0;
 	}
-	t_check(ok, "identify after the timeout: controller not back in 30 s");
+	t_check(ok, "identify works again within 30 s of the timeout");
 	io_uring_queue_exit(&ring);
 	close(fd);
 	free(buf);
@@ -164,6 +164,9 @@ int main(void)
 		io_uring_queue_exit(&probe);
 	}
 	more_than_tags(&ns);
-	aer_timeout();
+	if (t_have_admin_ioctl())
+		aer_timeout();
+	else
+		printf("# AER timeout not run: admin commands need CAP_SYS_ADMIN\n");
 	return t_done();
 }

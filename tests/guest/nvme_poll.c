@@ -20,19 +20,6 @@
 #define NBLOCKS		8
 #define BASE_LBA	32768
 
-static bool have_poll_queues(void)
-{
-	char v = '0';
-	int fd = open("/sys/block/nvme0n1/queue/io_poll", O_RDONLY);
-
-	if (fd >= 0) {
-		if (read(fd, &v, 1) != 1)
-			v = '0';
-		close(fd);
-	}
-	return v == '1';
-}
-
 static int batch(struct io_uring *ring, const struct tns *ns, __u8 opcode,
 		 char **bufs, bool compact)
 {
@@ -120,7 +107,7 @@ int main(void)
 	t_check(r.res == -EOPNOTSUPP, "ADMIN on a polled ring: res %d", r.res);
 	close(fd);
 
-	if (!have_poll_queues()) {
+	if (!t_have_poll_queues()) {
 		t_cmd_rw(&c, &ns, OP_READ, 0, 1, buf, NULL);
 		r = t_run_big(&ring, ns.fd, NVME_URING_CMD_IO, &c);
 		t_check(r.res == 0 || r.res == -EOPNOTSUPP,

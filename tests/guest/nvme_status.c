@@ -84,6 +84,7 @@ int main(void)
 	struct tres r;
 	int fd, ref, i;
 
+	t_need_admin_ioctl("compares statuses with the ioctl's");
 	overlay = t_setup_both(ns, &big, &small);
 	for (i = 0; i < 2; i++)
 		run_ns(&big, &small, overlay, &ns[i]);

@@ -307,55 +307,6 @@ static int nvme_uring_compact_opcode(u8 opcode, bool *has_data)
 	}
 }
 
-/*
- * The inline I/O form on the namespace @ns: data length must match the
- * block count exactly, and namespaces with separate metadata need a form
- * that can carry a metadata buffer.
- */
-static int nvme_uring_cmd_get_compact(struct io_uring_cmd *ioucmd,
-				      struct nvme_ns *ns,
-				      struct nvme_command *c,
-				      struct nvme_uring_data *d)
-{
-	const struct nvme_uring_cmd_compact *cmd = ioucmd->cmd;
-	u8 opcode = READ_ONCE(cmd->opcode);
-	u16 nlb = READ_ONCE(cmd->nlb);
-	bool has_data;
-	u32 len;
-
-	if (READ_ONCE(cmd->flags) || READ_ONCE(cmd->rsvd))
-		return -EINVAL;
-	if (nvme_uring_compact_opcode(opcode, &has_data))
-		return -EINVAL;
-	if (ns->ms && !(ns->features & NVME_NS_EXT_LBAS) &&
-	    opcode != nvme_cmd_flush)
-		return -EINVAL;
-
-	d->addr = READ_ONCE(cmd->addr);
-	d->data_len = READ_ONCE(cmd->data_len);
-	len = has_data ? (nlb + 1) << ns->lba_shift : 0;
-	if ((ns->features & NVME_NS_EXT_LBAS) && has_data)
-		len += (nlb + 1) * ns->ms;
-	if (d->data_len != len || (has_data && !d->addr))
-		return -EINVAL;
-	d->metadata = 0;
-	d->metadata_len = 0;
-	d->timeout_ms = 0;
-	d->vec = false;
-	d->result = NULL;
-
-	memset(c, 0, sizeof(*c));
-	c->rw.opcode = opcode;
-	c->rw.nsid = cpu_to_le32(ns->head->ns_id);
-	if (opcode != nvme_cmd_flush) {
-		c->rw.slba = cpu_to_le64(READ_ONCE(cmd->slba));
-		c->rw.length = cpu_to_le16(nlb);
-		c->rw.control = cpu_to_le16(READ_ONCE(cmd->control));
-		c->rw.dsmgmt = cpu_to_le32(READ_ONCE(cmd->cdw13));
-	}
-	return 0;
-}
-
 /* Data (and separate metadata) bytes a read, write or compare moves. */
 static int nvme_uring_rw_xfer(struct nvme_ns *ns, struct nvme_command *c,
 			      struct nvme_uring_data *d)
@@ -372,6 +323,51 @@ static int nvme_uring_rw_xfer(struct nvme_ns *ns, struct nvme_command *c,
 	    d->metadata_len < nlb * ns->ms)
 		return -EINVAL;
 	return 0;
+}
+
+/*
+ * The inline I/O form on the namespace @ns: data length must match the
+ * block count exactly, and namespaces with separate metadata need a form
+ * that can carry a metadata buffer.
+ */
+static int nvme_uring_cmd_get_compact(struct io_uring_cmd *ioucmd,
+				      struct nvme_ns *ns,
+				      struct nvme_command *c,
+				      struct nvme_uring_data *d)
+{
+	const struct nvme_uring_cmd_compact *cmd = ioucmd->cmd;
+	u8 opcode = READ_ONCE(cmd->opcode);
+	bool has_data;
+
+	if (READ_ONCE(cmd->flags) || READ_ONCE(cmd->rsvd))
+		return -EINVAL;
+	if (nvme_uring_compact_opcode(opcode, &has_data))
+		return -EINVAL;
+	if (ns->ms && !(ns->features & NVME_NS_EXT_LBAS) &&
+	    opcode != nvme_cmd_flush)
+		return -EINVAL;
+
+	memset(c, 0, sizeof(*c));
+	c->rw.opcode = opcode;
+	c->rw.nsid = cpu_to_le32(ns->head->ns_id);
+	if (opcode != nvme_cmd_flush) {
+		c->rw.slba = cpu_to_le64(READ_ONCE(cmd->slba));
+		c->rw.length = cpu_to_le16(READ_ONCE(cmd->nlb));
+		c->rw.control = cpu_to_le16(READ_ONCE(cmd->control));
+		c->rw.dsmgmt = cpu_to_le32(READ_ONCE(cmd->cdw13));
+	}
+
+	d->addr = READ_ONCE(cmd->addr);
+	d->data_len = READ_ONCE(cmd->data_len);
+	d->metadata = 0;
+	d->metadata_len = 0;
+	d->timeout_ms = 0;
+	d->vec = false;
+	d->result = NULL;
+	d->xfer = 0;
+	if (has_data && (nvme_uring_rw_xfer(ns, c, d) || !d->addr))
+		return -EINVAL;
+	return d->data_len == d->xfer ? 0 : -EINVAL;
 }
 
 /* The bytes an admin command moves, for those the kernel can tell. */
@@ -459,7 +455,8 @@ static int nvme_map_user_fixed(struct request *req, struct iov_iter *iter)
 
 	if (!iov_iter_is_bvec(iter))
 		return -EINVAL;
-	bio = bio_kmalloc(GFP_KERNEL, iter->nr_segs);
+	/* nr_segs runs to the end of the registered buffer: count pages */
+	bio = bio_kmalloc(GFP_KERNEL, iov_iter_npages(iter, UIO_MAXIOV));
 	if (!bio)
 		return -ENOMEM;
 	bio->bi_opf = req_op(req);
