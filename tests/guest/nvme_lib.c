@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nvme_lib.h"
@@ -284,6 +285,29 @@ void t_sqe_fixed(struct io_uring_sqe *sqe, __u16 buf_index)
 {
 	sqe->uring_cmd_flags |= IORING_URING_CMD_FIXED;
 	sqe->buf_index = buf_index;
+}
+
+/*
+ * Wait up to @secs for a CQE. An IOPOLL ring ignores the wait's timeout
+ * (the kernel polls, then returns -ETIME at once): hence the deadline.
+ */
+int t_wait_cqe_secs(struct io_uring *ring, struct io_uring_cqe **cqe,
+		    int secs)
+{
+	struct __kernel_timespec ts = { .tv_sec = 1 };
+	struct timespec now, end;
+	int ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += secs;
+	do {
+		ret = io_uring_wait_cqe_timeout(ring, cqe, &ts);
+		if (ret != -ETIME && ret != -EINTR)
+			return ret;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec < end.tv_sec ||
+		 (now.tv_sec == end.tv_sec && now.tv_nsec < end.tv_nsec));
+	return -ETIME;
 }
 
 struct tres t_wait_one(struct io_uring *ring)

@@ -83,6 +83,8 @@ void t_sqe_fixed(struct io_uring_sqe *sqe, __u16 buf_index);
 
 /* Submit what is queued and wait for one completion. */
 struct tres t_wait_one(struct io_uring *ring);
+int t_wait_cqe_secs(struct io_uring *ring, struct io_uring_cqe **cqe,
+		    int secs);
 struct tres t_run_big(struct io_uring *ring, int fd, __u32 cmd_op,
 		      const struct nvme_uring_cmd *cmd);
 struct tres t_run_indirect(struct io_uring *ring, int fd, __u32 cmd_op,

@@ -139,7 +139,7 @@ static bool reset_result(int res)
 static void write_all(enum form f)
 {
 	unsigned int next = 0, inflight = 0, done = 0, failed = 0, odd = 0, i;
-	struct __kernel_timespec ts = { .tv_sec = 120 };
+	int ret;
 	static struct iovec reg[NREGS];
 	struct io_uring_cqe *cqe;
 	struct io_uring ring;
@@ -163,15 +163,16 @@ static void write_all(enum form f)
 			queue_write(&ring, f, next++);
 			inflight++;
 		}
-		if (io_uring_submit(&ring) < 0)
-			t_fatal("io_uring_submit");
+		ret = io_uring_submit(&ring);
+		if (ret < 0)
+			t_fatal("%s: io_uring_submit: %d", form_name[f], ret);
 		if (!started && next >= QD) {
 			started = true;
 			if (pthread_create(&thr, NULL, do_reset,
 					   (void *)form_name[f]))
 				t_fatal("pthread_create");
 		}
-		if (io_uring_wait_cqe_timeout(&ring, &cqe, &ts))
+		if (t_wait_cqe_secs(&ring, &cqe, 120))
 			t_fatal("%s: a command did not complete in 120 s (%u in flight)",
 				form_name[f], inflight);
 		i = cqe->user_data;

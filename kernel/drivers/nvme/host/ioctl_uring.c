@@ -43,20 +43,27 @@ struct nvme_uring_data {
 	u64	xfer;		/* bytes the device will move; 0: unknown */
 };
 
-/* Separate metadata: a bounce buffer that remembers the user's. */
+/*
+ * User memory the task callback writes besides the CQE: separate metadata
+ * (a bounce buffer that remembers the user's) and the indirect forms'
+ * result field in the user's command.
+ */
 struct nvme_uring_meta {
 	void __user	*ubuf;
+	u64 __user	*result;
 	u32		len;
-	u32		rsvd;
+	bool		read;
 	u8		buf[];
 };
 
 /*
- * Driver state in ioucmd->pdu, from issue to io_uring_cmd_done().
+ * Driver state in ioucmd->pdu, from issue to io_uring_cmd_done(). The
+ * request itself is freed by end_io.
  * @bio: the mapped data, saved at issue: req->bio is NULL after completion.
- * @req: the request, from end_io on (end_io moves @bio back to req->bio).
+ * @meta: what the task callback writes to user memory, or NULL.
+ * @result: the completion's result (dwords 0-1), set by end_io.
  * @cookie: IOPOLL rings: the poll cookie while in flight, BLK_QC_T_NONE
- *	once end_io ran (store-release: @req and @status are set), then
+ *	once end_io ran (store-release: @result and @status are set), then
  *	NVME_URING_QC_TASK once the completion went to the submitter's task.
  * @status: 0, a positive NVMe status or -errno, set by end_io.
  *
@@ -66,12 +73,9 @@ struct nvme_uring_meta {
 #define NVME_URING_QC_TASK	((blk_qc_t)-2)
 
 struct nvme_uring_cmd_pdu {
-	union {
-		struct bio	*bio;
-		struct request	*req;
-	};
+	struct bio		*bio;
 	struct nvme_uring_meta	*meta;
-	u64 __user		*result;
+	u64			result;
 	blk_qc_t		cookie;
 	int			status;
 };
@@ -558,6 +562,7 @@ static struct nvme_uring_meta *nvme_uring_map_meta(struct request *req,
 		return ERR_PTR(-ENOMEM);
 	meta->ubuf = nvme_uring_user_ptr(d->metadata);
 	meta->len = d->metadata_len;
+	meta->read = req_op(req) == REQ_OP_DRV_IN;
 	if (req_op(req) == REQ_OP_DRV_OUT &&
 	    copy_from_user(meta->buf, meta->ubuf, meta->len)) {
 		ret = -EFAULT;
@@ -580,14 +585,39 @@ out_free_meta:
 	return ERR_PTR(ret);
 }
 
-/* Task context: copy out read metadata, free the bounce buffer. */
-static int nvme_uring_finish_meta(struct request *req,
-				  struct nvme_uring_meta *meta, int status)
+/*
+ * What the task callback will write to user memory for @d: the metadata
+ * bounce buffer, the indirect forms' result pointer; NULL if neither.
+ */
+static struct nvme_uring_meta *nvme_uring_prep_meta(struct request *req,
+						    struct nvme_uring_data *d)
 {
-	if (!status && req_op(req) == REQ_OP_DRV_IN &&
+	struct nvme_uring_meta *meta;
+
+	if (d->metadata_len) {
+		meta = nvme_uring_map_meta(req, d);
+		if (IS_ERR(meta))
+			return meta;
+	} else if (d->result) {
+		meta = kzalloc(sizeof(*meta), GFP_KERNEL);
+		if (!meta)
+			return ERR_PTR(-ENOMEM);
+	} else {
+		return NULL;
+	}
+	meta->result = d->result;
+	return meta;
+}
+
+/* Task context: copy out what the command read into the user's memory. */
+static int nvme_uring_finish_meta(struct nvme_uring_meta *meta, u64 result,
+				  int status)
+{
+	if (!status && meta->read && meta->len &&
 	    copy_to_user(meta->ubuf, meta->buf, meta->len))
 		status = -EFAULT;
-	kfree(meta);
+	if (meta->result && status >= 0 && put_user(result, meta->result))
+		status = -EFAULT;
 	return status;
 }
 
@@ -599,40 +629,43 @@ static void nvme_uring_task_cb(struct io_uring_cmd *ioucmd,
 			       unsigned int issue_flags)
 {
 	struct nvme_uring_cmd_pdu *pdu = nvme_uring_cmd_pdu(ioucmd);
-	struct request *req = pdu->req;
-	u64 result = le64_to_cpu(nvme_req(req)->result.u64);
 	/* an exiting submitter's memory is not ours to write */
 	bool user = !(issue_flags & IO_URING_F_TASK_DEAD) && current->mm;
 	int status = pdu->status;
 	int ret;
 
+	ret = nvme_uring_unmap_data(ioucmd, pdu->bio);
+	if (ret && !status)
+		status = ret;
 	if (pdu->meta) {
 		if (!user)
 			status = -EINTR;
-		status = nvme_uring_finish_meta(req, pdu->meta, status);
+		else
+			status = nvme_uring_finish_meta(pdu->meta, pdu->result,
+							status);
+		kfree(pdu->meta);
 	}
-	ret = nvme_uring_unmap_data(ioucmd, req->bio);
-	if (ret && !status)
-		status = ret;
-	if (pdu->result && status >= 0 &&
-	    (!user || put_user(result, pdu->result)))
-		status = -EFAULT;
-	blk_mq_free_request(req);
-	io_uring_cmd_done(ioucmd, status, result);
+	io_uring_cmd_done(ioucmd, status, pdu->result);
 }
 
 /*
  * Completion, from the NVMe interrupt path (or, polled, under the poll
- * queue's lock): record the status and leave the rest to task context.
- * Nothing here touches user memory. 5.10's end_io owns the request; the
- * task callback frees it. A polled command is finished by the poller
- * (nvme_ns_chr_uring_cmd_iopoll()), which the ring calls until it is.
+ * queue's lock): record status and result, free the request, and leave
+ * the rest to task context. Nothing here touches user memory. A polled
+ * command is finished by the poller (nvme_ns_chr_uring_cmd_iopoll()),
+ * which the ring calls until it is.
+ *
+ * 5.10's end_io owns the request. It is freed here, not in the task
+ * callback: a queue freeze (controller reset, namespace rescan) waits for
+ * every request, and the submitter may be unable to run its callback
+ * until the freeze ends, e.g. exiting while its io-wq workers wait in
+ * blk_queue_enter() for that freeze.
  */
 static void nvme_uring_cmd_end_io(struct request *req, blk_status_t err)
 {
 	struct io_uring_cmd *ioucmd = req->end_io_data;
 	struct nvme_uring_cmd_pdu *pdu = nvme_uring_cmd_pdu(ioucmd);
-	struct bio *bio = pdu->bio;
+	bool polled = req->cmd_flags & REQ_HIPRI;
 
 	if (nvme_req(req)->flags & NVME_REQ_CANCELLED)
 		pdu->status = -EINTR;
@@ -640,10 +673,9 @@ static void nvme_uring_cmd_end_io(struct request *req, blk_status_t err)
 		pdu->status = nvme_req(req)->status;
 	else
 		pdu->status = blk_status_to_errno(err);
-	/* req->bio is NULL after completion: give the unmap its bio back */
-	req->bio = bio;
-	pdu->req = req;
-	if (req->cmd_flags & REQ_HIPRI) {
+	pdu->result = le64_to_cpu(nvme_req(req)->result.u64);
+	blk_mq_free_request(req);
+	if (polled) {
 		/* pairs with smp_load_acquire() in the poller */
 		smp_store_release(&pdu->cookie, BLK_QC_T_NONE);
 		return;
@@ -682,7 +714,7 @@ static int nvme_uring_cmd_issue(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
 {
 	struct nvme_uring_cmd_pdu *pdu = nvme_uring_cmd_pdu(ioucmd);
 	struct request_queue *q = ns ? ns->queue : ctrl->admin_q;
-	struct nvme_uring_meta *meta = NULL;
+	struct nvme_uring_meta *meta;
 	struct request *req;
 	int ret;
 
@@ -710,17 +742,15 @@ static int nvme_uring_cmd_issue(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
 		if (ns)
 			req->bio->bi_disk = ns->disk;
 	}
-	if (d->metadata_len) {
-		meta = nvme_uring_map_meta(req, d);
-		if (IS_ERR(meta)) {
-			ret = PTR_ERR(meta);
-			goto out_unmap;
-		}
+	meta = nvme_uring_prep_meta(req, d);
+	if (IS_ERR(meta)) {
+		ret = PTR_ERR(meta);
+		goto out_unmap;
 	}
 
 	pdu->bio = req->bio;
 	pdu->meta = meta;
-	pdu->result = d->result;
+	pdu->result = 0;
 	pdu->status = 0;
 	pdu->cookie = BLK_QC_T_NONE;
 	if (issue_flags & IO_URING_F_IOPOLL) {
