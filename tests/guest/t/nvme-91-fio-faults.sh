@@ -10,12 +10,13 @@
 #   intact; and, to show that verify can fail, after one of them is
 #   overwritten the same verify must fail.
 . "$(dirname "$0")/../lib.sh"
-need_root
 need_cmd fio
 need_node /dev/ng0n1
 fio --enghelp=io_uring_cmd >/dev/null 2>&1 || skip "fio has no io_uring_cmd engine"
 RESET=/sys/class/nvme/nvme0/reset_controller
-[[ -w $RESET ]] || skip "$RESET not writable"
+[[ -w $RESET ]] || skip "resets the controller through $RESET: not writable (needs root)"
+admin_ioctl_denied /dev/ng0n1 &&
+	skip "fio's io_uring_cmd engine identifies the namespace through the admin ioctl: needs CAP_SYS_ADMIN"
 cd /tmp || fail "no /tmp"
 
 BS=4096

@@ -5,14 +5,17 @@
 # Fails on a completion outside the known results, a hang, or a device that
 # no longer reads or identifies afterwards; the runner fails it on any
 # kernel splat. FUZZ_SEED picks another seed (default 7).
+# As an unprivileged user (run -u) it fuzzes what such a user may reach:
+# the setup identifies through uring_cmd, admin commands come back
+# -EACCES, SQPOLL rings and large buffer registrations fail (counted).
 . "$(dirname "$0")/../lib.sh"
-need_root
 top=${NVME_UCMD_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
 bin=$top/build/tests/guest/fuzz-uring
 [[ -x $bin ]] || skip "$bin not built (make)"
 need_node "$NVME_CTRL"
 need_node /dev/ng0n1
 need_node /dev/ng0n3
+need_writable /dev/ng0n3
 # --need-overlay: on upstream kernels (no overlay forms) it skips; Debian's
 # 6.1.192 hits "kernel BUG at mm/usercopy.c" in nvme_finish_user_metadata()
 # from an SQPOLL ring within seconds of seed 7 (found by this fuzzer).
