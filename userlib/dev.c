@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Device handles: open a node, learn its namespace id, current LBA format
- * and maximum transfer size; close it again.
+ * and maximum transfer size (by uring_cmd on the controller node when the
+ * Identify ioctl is refused for privilege); close it again.
  */
 #include <endian.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -73,28 +74,163 @@ __u32 nvmeu__max_xfer(__u8 mdts, __u64 sysfs_bytes)
 	return best > 0x80000000ULL ? 0x80000000U : (__u32)best;
 }
 
+/* Parse the sysfs attribute @path with @fmt: the items read, 0 on error. */
+static int __attribute__((format(scanf, 2, 3)))
+dev_sysfs_scan(const char *path, const char *fmt, ...)
+{
+	FILE *f = fopen(path, "re");
+	va_list ap;
+	int n;
+
+	if (!f)
+		return 0;
+	va_start(ap, fmt);
+	n = vfscanf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+	return n > 0 ? n : 0;
+}
+
+/*
+ * "/dev/nvmeX" for the controller of a namespace node, from sysfs, and
+ * (if @devt) the device number sysfs gives that controller.
+ */
+static int dev_ctrl_path(const struct nvmeu_dev *dev, char *path, size_t len,
+			 dev_t *devt)
+{
+	char link[PATH_MAX], real[PATH_MAX], attr[PATH_MAX + 8], *name;
+	unsigned int n, maj, min;
+	struct stat st;
+	int used = 0;
+
+	if (dev->fake || fstat(dev->fd, &st) ||
+	    !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
+		return -ENODEV;
+	snprintf(link, sizeof(link), "/sys/dev/%s/%u:%u/device",
+		 S_ISCHR(st.st_mode) ? "char" : "block", major(st.st_rdev),
+		 minor(st.st_rdev));
+	if (!realpath(link, real))
+		return -ENODEV;
+	snprintf(attr, sizeof(attr), "%s/dev", real);
+	name = basename(real);
+	if (sscanf(name, "nvme%u%n", &n, &used) != 1 || name[used])
+		return -ENODEV;
+	snprintf(path, len, "/dev/%s", name);
+	if (!devt)
+		return 0;
+	if (dev_sysfs_scan(attr, "%u:%u", &maj, &min) != 2)
+		return -ENODEV;
+	*devt = makedev(maj, min);
+	return 0;
+}
+
+/*
+ * The controller node of namespace node @dev, opened read-only for one
+ * command; -ENODEV if /dev/nvmeX is not the device sysfs names.
+ */
+static int dev_ctrl_open(const struct nvmeu_dev *dev)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	dev_t devt;
+	int fd, r = dev_ctrl_path(dev, path, sizeof(path), &devt);
+
+	if (r)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (!fstat(fd, &st) && S_ISCHR(st.st_mode) && st.st_rdev == devt)
+		return fd;
+	close(fd);
+	return -ENODEV;
+}
+
+/*
+ * A controller handle for @dev's admin uring_cmds: @dev itself on a
+ * controller node, else a temporary one on its controller node (for a fake
+ * namespace handle: on the same emulated device), in @dev's form if set.
+ */
+static int dev_ctrl_get(struct nvmeu_dev *dev, struct nvmeu_dev **ctrlp)
+{
+	struct nvmeu_dev *ctrl;
+	int fd;
+
+	*ctrlp = dev;
+	if (dev->is_ctrl)
+		return 0;
+	fd = dev->fake ? dev->fd : dev_ctrl_open(dev);
+	if (fd < 0)
+		return fd;
+	ctrl = nvmeu__dev_alloc(fd, O_RDONLY);
+	if (!ctrl) {
+		if (!dev->fake)
+			close(fd);
+		return -ENOMEM;
+	}
+	ctrl->is_ctrl = true;
+	ctrl->form = dev->form;
+	ctrl->fake = nvmeu__fake_get(dev->fake);
+	*ctrlp = ctrl;
+	return 0;
+}
+
+/*
+ * @cmd by uring_cmd on @dev's controller node, in the form it probes to.
+ * Our kernel takes Identify Controller and Namespace there from any user
+ * who can open the node; namespace nodes take no admin uring_cmds.
+ */
+static int dev_identify_uring(struct nvmeu_dev *dev,
+			      struct nvme_passthru_cmd64 *cmd)
+{
+	struct nvmeu_dev *ctrl;
+	int r = dev_ctrl_get(dev, &ctrl);
+
+	if (r)
+		return r;
+	r = nvmeu_get_form(ctrl);
+	if (r == NVMEU_FORM_IOCTL)
+		r = -EOPNOTSUPP;
+	else if (r >= 0)
+		r = nvmeu_exec(ctrl, cmd, NVMEU_ADMIN);
+	if (ctrl != dev)
+		nvmeu_close(ctrl);
+	return r;
+}
+
+/*
+ * Identify by the admin ioctl; refused for privilege (5.10 wants
+ * CAP_SYS_ADMIN for every passthrough ioctl), by uring_cmd on the
+ * controller node. When that fails too (upstream 5.19 to 6.1 refuse every
+ * unprivileged uring_cmd), the ioctl's error stands.
+ */
 static int dev_identify(struct nvmeu_dev *dev, __u8 cns, void *buf)
 {
 	struct nvme_passthru_cmd64 cmd;
+	int r, u;
 
 	nvmeu_cmd_identify(&cmd, cns, cns ? 0 : dev->nsid, buf);
-	return nvmeu__ioctl_cmd(dev, &cmd, NVMEU_ADMIN);
+	r = nvmeu__ioctl_cmd(dev, &cmd, NVMEU_ADMIN);
+	if (r != -EACCES && r != -EPERM)
+		return r;
+	u = dev_identify_uring(dev, &cmd);
+	return u >= 0 ? u : r;
 }
 
 /* NVME_IOCTL_ID: the namespace of a namespace node; -ENOTTY: a controller. */
 static int dev_read_nsid(struct nvmeu_dev *dev)
 {
-	int r = ioctl(dev->fd, NVME_IOCTL_ID);
+	int r = nvmeu__ioctl(dev, NVME_IOCTL_ID, NULL);
 
 	if (r > 0) {
 		dev->nsid = r;
 		return 0;
 	}
-	if (r < 0 && errno == ENOTTY) {
+	if (r == -ENOTTY) {
 		dev->is_ctrl = true;
 		return 0;
 	}
-	return r < 0 ? -errno : -ENODEV;
+	return r < 0 ? r : -ENODEV;
 }
 
 static int dev_read_format(struct nvmeu_dev *dev)
@@ -118,9 +254,9 @@ static __u64 dev_sysfs_max(const struct nvmeu_dev *dev)
 	unsigned long long kb = 0;
 	struct stat st;
 	ssize_t n;
-	FILE *f;
 
-	if (dev->is_ctrl || fstat(dev->fd, &st) || !S_ISCHR(st.st_mode))
+	if (dev->is_ctrl || dev->fake || fstat(dev->fd, &st) ||
+	    !S_ISCHR(st.st_mode))
 		return 0;
 	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u",
 		 major(st.st_rdev), minor(st.st_rdev));
@@ -133,12 +269,8 @@ static __u64 dev_sysfs_max(const struct nvmeu_dev *dev)
 		return 0;
 	snprintf(path, sizeof(path),
 		 "/sys/block/nvme%s/queue/max_hw_sectors_kb", name + 2);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%llu", &kb) != 1)
+	if (dev_sysfs_scan(path, "%llu", &kb) != 1)
 		kb = 0;
-	fclose(f);
 	return kb * 1024;
 }
 
@@ -161,9 +293,10 @@ static int dev_set_max_xfer(struct nvmeu_dev *dev)
 /*
  * A namespace node must answer Identify Namespace, a controller node
  * Identify Controller: that is also what tells an NVMe node from any
- * other file.
+ * other file. Everything nvmeu_open() does after open(2); the unit tests
+ * run it on fake handles.
  */
-static int dev_learn(struct nvmeu_dev *dev)
+int nvmeu__dev_learn(struct nvmeu_dev *dev)
 {
 	int r = dev_read_nsid(dev);
 
@@ -188,7 +321,7 @@ int nvmeu_open(const char *path, int oflags, struct nvmeu_dev **devp)
 	if (fd < 0)
 		return -errno;
 	dev = nvmeu__dev_alloc(fd, oflags);
-	r = dev ? dev_learn(dev) : -ENOMEM;
+	r = dev ? nvmeu__dev_learn(dev) : -ENOMEM;
 	if (r) {
 		if (dev)
 			nvmeu__dev_free(dev);
@@ -196,29 +329,6 @@ int nvmeu_open(const char *path, int oflags, struct nvmeu_dev **devp)
 		return r;
 	}
 	*devp = dev;
-	return 0;
-}
-
-/* "/dev/nvmeX" for the controller of a namespace node, from sysfs. */
-static int dev_ctrl_path(const struct nvmeu_dev *dev, char *path, size_t len)
-{
-	char link[PATH_MAX], real[PATH_MAX], *name;
-	struct stat st;
-	unsigned int n;
-	int used = 0;
-
-	if (dev->fake || fstat(dev->fd, &st) ||
-	    !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
-		return -ENODEV;
-	snprintf(link, sizeof(link), "/sys/dev/%s/%u:%u/device",
-		 S_ISCHR(st.st_mode) ? "char" : "block", major(st.st_rdev),
-		 minor(st.st_rdev));
-	if (!realpath(link, real))
-		return -ENODEV;
-	name = basename(real);
-	if (sscanf(name, "nvme%u%n", &n, &used) != 1 || name[used])
-		return -ENODEV;
-	snprintf(path, len, "/dev/%s", name);
 	return 0;
 }
 
@@ -230,7 +340,7 @@ int nvmeu_open_ctrl(const struct nvmeu_dev *dev, int oflags,
 
 	if (!dev || !ctrlp || dev->is_ctrl)
 		return -EINVAL;
-	r = dev_ctrl_path(dev, path, sizeof(path));
+	r = dev_ctrl_path(dev, path, sizeof(path), NULL);
 	return r ? r : nvmeu_open(path, oflags, ctrlp);
 }
 

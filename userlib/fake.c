@@ -22,6 +22,7 @@ struct nvmeu_fake {
 	bool		failed;
 	char		why[192];
 	pthread_mutex_t	lock;
+	unsigned int	refs;		/* handles on this emulated device */
 };
 
 /* A command as the emulated kernel decoded it. */
@@ -338,7 +339,10 @@ int nvmeu__fake_sqe(struct nvmeu_queue *q, const void *sqe,
 	return r;
 }
 
-/* The 64-bit and the 32-bit passthrough ioctls. */
+/*
+ * NVME_IOCTL_ID (the node's namespace, -ENOTTY on a controller node; never
+ * refused, not captured), the 64-bit and the 32-bit passthrough ioctls.
+ */
 int nvmeu__fake_ioctl(struct nvmeu_dev *dev, unsigned long req, void *arg)
 {
 	struct nvmeu_fake *f = dev->fake;
@@ -348,6 +352,8 @@ int nvmeu__fake_ioctl(struct nvmeu_dev *dev, unsigned long req, void *arg)
 	__u64 result = 0;
 	int r;
 
+	if (req == NVME_IOCTL_ID)
+		return dev->is_ctrl ? -ENOTTY : (int)dev->nsid;
 	if (!is64 && req != NVME_IOCTL_ADMIN_CMD && req != NVME_IOCTL_IO_CMD)
 		return -ENOTTY;
 	rq.admin = req == NVME_IOCTL_ADMIN64_CMD || req == NVME_IOCTL_ADMIN_CMD;
@@ -383,9 +389,21 @@ int nvmeu__fake_big_setup(const struct nvmeu_dev *dev)
 	return dev->fake->p.big_setup;
 }
 
+/*
+ * One more handle on the emulated device @f (NULL: none): the controller
+ * handle of a fake namespace node shares its table, captures and params.
+ */
+struct nvmeu_fake *nvmeu__fake_get(struct nvmeu_fake *f)
+{
+	if (f)
+		__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
+	return f;
+}
+
+/* Drop a handle's reference; the last one frees the emulated device. */
 void nvmeu__fake_free(struct nvmeu_fake *f)
 {
-	if (!f)
+	if (!f || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
 	pthread_mutex_destroy(&f->lock);
 	free(f->caps);
@@ -422,6 +440,7 @@ int nvmeu_open_fake(const struct nvmeu_fake_cmd *table, unsigned int n,
 	f->table = table;
 	f->n = n;
 	f->p = *params;
+	f->refs = 1;
 	pthread_mutex_init(&f->lock, NULL);
 	dev->fake = f;
 	dev->nsid = params->nsid;

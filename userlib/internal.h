@@ -82,8 +82,10 @@ struct nvmeu_dev *nvmeu__dev_alloc(int fd, int oflags);
 void nvmeu__dev_free(struct nvmeu_dev *dev);
 int nvmeu__dev_set_format(struct nvmeu_dev *dev, const struct nvme_id_ns *ns);
 __u32 nvmeu__max_xfer(__u8 mdts, __u64 sysfs_bytes);
+int nvmeu__dev_learn(struct nvmeu_dev *dev);
 
 /* xport.c: synchronous ioctls (real or fake) */
+int nvmeu__ioctl(struct nvmeu_dev *dev, unsigned long req, void *arg);
 int nvmeu__ioctl_cmd(struct nvmeu_dev *dev, struct nvme_passthru_cmd64 *cmd,
 		     unsigned int flags);
 
@@ -110,6 +112,7 @@ int nvmeu__fake_sqe(struct nvmeu_queue *q, const void *sqe,
 		    struct nvmeu_pcqe *cqe);
 int nvmeu__fake_uring(const struct nvmeu_dev *dev);
 int nvmeu__fake_big_setup(const struct nvmeu_dev *dev);
+struct nvmeu_fake *nvmeu__fake_get(struct nvmeu_fake *fake);
 void nvmeu__fake_free(struct nvmeu_fake *fake);
 
 #endif

@@ -8,7 +8,8 @@
 
 #include "internal.h"
 
-static int xport_ioctl(struct nvmeu_dev *dev, unsigned long req, void *arg)
+/* One ioctl on the node (a fake's: its emulated kernel); r or -errno. */
+int nvmeu__ioctl(struct nvmeu_dev *dev, unsigned long req, void *arg)
 {
 	int r;
 
@@ -27,8 +28,8 @@ static int xport_cmd32(struct nvmeu_dev *dev, struct nvme_passthru_cmd64 *cmd,
 
 	memcpy(&c, cmd, offsetof(struct nvme_passthru_cmd, result));
 	c.result = 0;
-	r = xport_ioctl(dev, admin ? NVME_IOCTL_ADMIN_CMD : NVME_IOCTL_IO_CMD,
-			&c);
+	r = nvmeu__ioctl(dev, admin ? NVME_IOCTL_ADMIN_CMD : NVME_IOCTL_IO_CMD,
+			 &c);
 	cmd->result = c.result;
 	return r;
 }
@@ -44,8 +45,8 @@ int nvmeu__ioctl_cmd(struct nvmeu_dev *dev, struct nvme_passthru_cmd64 *cmd,
 	if (flags & NVMEU_VEC)
 		return -EOPNOTSUPP;
 	if (!__atomic_load_n(no64, __ATOMIC_RELAXED)) {
-		r = xport_ioctl(dev, admin ? NVME_IOCTL_ADMIN64_CMD :
-					     NVME_IOCTL_IO64_CMD, cmd);
+		r = nvmeu__ioctl(dev, admin ? NVME_IOCTL_ADMIN64_CMD :
+					      NVME_IOCTL_IO64_CMD, cmd);
 		if (r != -ENOTTY)
 			return r;
 		__atomic_store_n(no64, true, __ATOMIC_RELAXED);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "userlib_lib.h"
@@ -64,6 +65,37 @@ bool ul_check_ret(int got, int want, const char *what)
 			got, nvmeu_strerror(got), want, nvmeu_strerror(want));
 }
 
+void ul_skip_part(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ul_vprint("# skipped: ", fmt, ap);
+	va_end(ap);
+}
+
+bool ul_have_cap(int cap)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = { 0 };
+
+	if (syscall(SYS_capget, &h, d))
+		return false;
+	return d[cap / 32].effective & (1U << (cap % 32));
+}
+
+bool ul_denied(int ret)
+{
+	return (ret == -EACCES || ret == -EPERM) && !ul_have_cap(CAP_SYS_ADMIN);
+}
+
+bool ul_memlock_refused(int ret)
+{
+	return ret == -ENOMEM && !ul_have_cap(CAP_IPC_LOCK);
+}
+
 int ul_done(void)
 {
 	if (ul_failures) {
@@ -115,6 +147,32 @@ static int ul_form_cmd(struct nvmeu_dev *dev)
 	return r;
 }
 
+/* Skip when @r, the form's probe command, was refused to this user. */
+static void ul_form_denied(struct nvmeu_dev *dev, enum nvmeu_form form, int r)
+{
+	struct nvmeu_dev_info info;
+
+	if (!ul_denied(r))
+		return;
+	nvmeu_dev_get_info(dev, &info);
+	ul_skip("%s form: %s: %s: %s", nvmeu_form_name(form),
+		info.is_ctrl ? "Identify Controller" : "a read of LBA 0",
+		nvmeu_strerror(r), form == NVMEU_FORM_IOCTL ?
+		"the NVMe passthrough ioctls need CAP_SYS_ADMIN" :
+		"needs CAP_SYS_ADMIN on this kernel");
+}
+
+/*
+ * Without CAP_SYS_ADMIN, try the form's probe command: the ioctl form and,
+ * on kernels without unprivileged passthrough, every form is refused. With
+ * it nothing is sent, as before.
+ */
+static void ul_form_allowed(struct nvmeu_dev *dev, enum nvmeu_form form)
+{
+	if (!ul_have_cap(CAP_SYS_ADMIN))
+		ul_form_denied(dev, form, ul_form_cmd(dev));
+}
+
 /*
  * The overlay forms exist when the library's probe saw the kernel accept
  * its indirect command; the big form when a command sent in it is taken.
@@ -130,6 +188,7 @@ void ul_use_form(struct nvmeu_dev *dev, enum nvmeu_form form)
 	if (form == NVMEU_FORM_AUTO) {
 		r = nvmeu_get_form(dev);
 		printf("form auto: the probe picks %s\n", nvmeu_form_name(r));
+		ul_form_allowed(dev, r);
 		return;
 	}
 	if (form != NVMEU_FORM_IOCTL) {
@@ -147,12 +206,64 @@ void ul_use_form(struct nvmeu_dev *dev, enum nvmeu_form form)
 	r = nvmeu_set_form(dev, form);
 	if (r)
 		ul_fatal("nvmeu_set_form(%s): %s", name, nvmeu_strerror(r));
-	if (form != NVMEU_FORM_BIG)
+	if (form != NVMEU_FORM_BIG) {
+		ul_form_allowed(dev, form);
 		return;
+	}
 	r = ul_form_cmd(dev);
 	if (ul_refused(r))
 		ul_skip("big form: the kernel refuses NVMe uring_cmds on 128-byte SQEs (%s)",
 			nvmeu_strerror(r));
+	ul_form_denied(dev, form, r);
+}
+
+/* The node is there and its mode lets this user open it read-write. */
+static void ul_need_node(const char *path)
+{
+	if (access(path, F_OK))
+		ul_skip("%s absent", path);
+	if (access(path, R_OK | W_OK) && errno == EACCES)
+		ul_skip("%s: no read-write access to the node", path);
+}
+
+/* Open @path read-write; skip when its Identify is refused to this user. */
+static struct nvmeu_dev *ul_open(const char *path)
+{
+	struct nvmeu_dev *dev;
+	int r;
+
+	ul_need_node(path);
+	r = nvmeu_open(path, O_RDWR, &dev);
+	if (ul_denied(r))
+		ul_skip("nvmeu_open(%s): %s: the Identify it sends needs CAP_SYS_ADMIN on this kernel",
+			path, nvmeu_strerror(r));
+	if (r)
+		ul_fatal("nvmeu_open(%s): %s", path, nvmeu_strerror(r));
+	return dev;
+}
+
+/*
+ * Identify Namespace of @ns. The library sends a namespace handle's admin
+ * commands by ioctl, which needs CAP_SYS_ADMIN; without it, ask through
+ * the controller node in its own form, where Identify may be allowed.
+ */
+static int ul_ns_identify(struct ul_ns *ns, struct nvme_id_ns *id)
+{
+	struct nvmeu_dev *ctrl;
+	int r = nvmeu_identify_ns(ns->dev, ns->info.nsid, id);
+
+	if (!ul_denied(r))
+		return r;
+	printf("note: %s: Identify Namespace by ioctl: %s (needs CAP_SYS_ADMIN); through the controller node\n",
+	       ns->ng, nvmeu_strerror(r));
+	if (nvmeu_open_ctrl(ns->dev, O_RDONLY, &ctrl))
+		return r;
+	r = nvmeu_identify_ns(ctrl, ns->info.nsid, id);
+	nvmeu_close(ctrl);
+	if (ul_denied(r))
+		ul_skip("%s: Identify Namespace, by ioctl and through the controller node: %s: needs CAP_SYS_ADMIN on this kernel",
+			ns->ng, nvmeu_strerror(r));
+	return r;
 }
 
 void ul_ns_open(struct ul_ns *ns, unsigned int nsid, enum nvmeu_form form)
@@ -167,18 +278,17 @@ void ul_ns_open(struct ul_ns *ns, unsigned int nsid, enum nvmeu_form form)
 	memset(ns, 0, sizeof(*ns));
 	ns->ng = ng[nsid - 1];
 	ns->blk = blk[nsid - 1];
-	if (access(ns->ng, F_OK))
-		ul_skip("%s absent", ns->ng);
-	r = nvmeu_open(ns->ng, O_RDWR, &ns->dev);
-	if (r)
-		ul_fatal("nvmeu_open(%s): %s", ns->ng, nvmeu_strerror(r));
+	ns->dev = ul_open(ns->ng);
+	if (access(ns->blk, R_OK) && errno == EACCES)
+		ul_skip("%s: no read access to the block node (data is checked through it)",
+			ns->blk);
 	nvmeu_dev_get_info(ns->dev, &ns->info);
 	ns->bs = ns->info.lba_size +
 		 (ns->info.meta_ext ? ns->info.meta_size : 0);
 	ns->ms = ns->info.meta_ext ? 0 : ns->info.meta_size;
 	ns->base = ((__u64)mib[nsid - 1][0] << 20) / ns->info.lba_size;
 	ns->nlbas = ((__u64)mib[nsid - 1][1] << 20) / ns->info.lba_size;
-	r = nvmeu_identify_ns(ns->dev, ns->info.nsid, id);
+	r = ul_ns_identify(ns, id);
 	if (r)
 		ul_fatal("%s: identify namespace: %s", ns->ng,
 			 nvmeu_strerror(r));
@@ -198,15 +308,20 @@ void ul_ns_close(struct ul_ns *ns)
 
 struct nvmeu_dev *ul_ctrl_open(enum nvmeu_form form)
 {
-	struct nvmeu_dev *dev;
-	int r;
+	struct nvmeu_dev *dev = ul_open(UL_CTRL);
 
-	if (access(UL_CTRL, F_OK))
-		ul_skip("%s absent", UL_CTRL);
-	r = nvmeu_open(UL_CTRL, O_RDWR, &dev);
-	if (r)
-		ul_fatal("nvmeu_open(%s): %s", UL_CTRL, nvmeu_strerror(r));
 	ul_use_form(dev, form);
+	return dev;
+}
+
+struct nvmeu_dev *ul_ctrl_open_unsent(enum nvmeu_form form)
+{
+	struct nvmeu_dev *dev = ul_open(UL_CTRL);
+	int r = nvmeu_set_form(dev, form);
+
+	if (r)
+		ul_fatal("nvmeu_set_form(%s): %s", nvmeu_form_name(form),
+			 nvmeu_strerror(r));
 	return dev;
 }
 
@@ -260,6 +375,15 @@ int ul_ioctl(int fd, bool admin, struct nvme_passthru_cmd64 *cmd)
 		      cmd);
 
 	return r < 0 ? -errno : r;
+}
+
+bool ul_ioctl_denied(int rr, const char *what)
+{
+	if (!ul_denied(rr))
+		return false;
+	ul_skip_part("%s: compared with the NVMe passthrough ioctl, which needs CAP_SYS_ADMIN (%s)",
+		     what, nvmeu_strerror(rr));
+	return true;
 }
 
 int ul_blk_read(const struct ul_ns *ns, __u64 slba, void *buf, size_t len)

@@ -3,14 +3,18 @@
  * libnvme-ucmd end to end against its fake backend: the synchronous API in
  * every form (each command checked by the fake's expectation table, the
  * SQEs checked at the uapi's byte offsets), queues and cookies, status and
- * errno mapping, the ioctl fallback, registered buffers, vectored commands.
+ * errno mapping, the ioctl fallback, registered buffers, vectored commands;
+ * nvmeu_open()'s learning with and without the privilege the admin ioctl
+ * needs.
  */
+#include <endian.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <nvme/types.h>
 #include <nvme-ucmd.h>
 
+#include "internal.h"
 #include "unit.h"
 
 #define FD	7
@@ -21,12 +25,21 @@ static const enum nvmeu_form uring_forms[] = {
 
 static unsigned char pat[8192], pat2[8192], buf[8192];
 
+/* What nvmeu_open() learns from: LBA format 1 (4096 + 8), MDTS 7. */
+static struct nvme_id_ns learn_ns;
+static struct nvme_id_ctrl learn_ctrl;
+
 static int fake_init(void)
 {
 	for (unsigned int i = 0; i < sizeof(pat); i++) {
 		pat[i] = (unsigned char)(i * 13 + 1);
 		pat2[i] = (unsigned char)(i * 7 + 3);
 	}
+	learn_ns.nlbaf = 1;
+	learn_ns.flbas = 1;
+	learn_ns.lbaf[1].ds = 12;
+	learn_ns.lbaf[1].ms = htole16(8);
+	learn_ctrl.mdts = 7;
 	return 0;
 }
 
@@ -595,6 +608,184 @@ static void test_nothing_submitted_on_einval(void)
 	nvmeu_close(dev);
 }
 
+/* Identify Controller (also the probe's command), Identify Namespace 1. */
+static const struct nvmeu_fake_cmd id_ctrl = {
+	.opcode = 0x06, .admin = true, .cdw10 = 1, .data_len = 4096,
+	.in_data = &learn_ctrl,
+};
+static const struct nvmeu_fake_cmd id_ns = {
+	.opcode = 0x06, .admin = true, .nsid = 1, .data_len = 4096,
+	.in_data = &learn_ns,
+};
+
+/*
+ * A fake node (controller if @nsid is 0) in @form whose admin ioctl fails
+ * with @ioctl_errno (0: it works), as nvmeu_open() finds it after open(2);
+ * its learning must return @want and meet every expectation of @t.
+ */
+static struct nvmeu_dev *learn(const struct nvmeu_fake_cmd *t,
+			       unsigned int n, __u32 nsid,
+			       enum nvmeu_form form, int ioctl_errno,
+			       int want)
+{
+	struct nvmeu_fake_params p = {
+		.fd = FD, .nsid = nsid, .lba_size = 512, .uring = 1,
+		.form = form, .form_errno[NVMEU_FORM_IOCTL] = ioctl_errno,
+	};
+	struct nvmeu_dev *dev = NULL;
+
+	CU_ASSERT_FATAL(nvmeu_open_fake(t, n, &p, &dev) == 0);
+	CU_ASSERT_EQUAL(nvmeu__dev_learn(dev), want);
+	CU_ASSERT(fake_ok(dev));
+	return dev;
+}
+
+/* learn_ns's format and learn_ctrl's MDTS (2^7 x 4 KiB) were learned. */
+static void check_learned(struct nvmeu_dev *dev)
+{
+	struct nvmeu_dev_info info;
+
+	CU_ASSERT_FATAL(nvmeu_dev_get_info(dev, &info) == 0);
+	CU_ASSERT_EQUAL(info.max_xfer, 512 * 1024);
+	if (info.is_ctrl)
+		return;
+	CU_ASSERT_EQUAL(info.nsid, 1);
+	CU_ASSERT_EQUAL(info.lba_size, 4096);
+	CU_ASSERT_EQUAL(info.meta_size, 8);
+	CU_ASSERT_FALSE(info.meta_ext);
+}
+
+/* With the privilege: two Identify ioctls, nothing else, no probe. */
+static void test_learn_privileged(void)
+{
+	const struct nvmeu_fake_cmd t[] = { id_ns, id_ctrl };
+	struct nvmeu_dev *dev = learn(t, 2, 1, NVMEU_FORM_AUTO, 0, 0);
+	struct nvmeu_dev_info info;
+
+	check_learned(dev);
+	CU_ASSERT_EQUAL_FATAL(nvmeu_fake_ncaptured(dev), 2);
+	CU_ASSERT_EQUAL(cap(dev, 0).op, NVME_IOCTL_ADMIN64_CMD);
+	CU_ASSERT_EQUAL(cap(dev, 1).op, NVME_IOCTL_ADMIN64_CMD);
+	nvmeu_dev_get_info(dev, &info);
+	CU_ASSERT_EQUAL(info.form, NVMEU_FORM_AUTO);
+	nvmeu_close(dev);
+	dev = learn(&id_ctrl, 1, 0, NVMEU_FORM_AUTO, 0, 0);
+	check_learned(dev);
+	CU_ASSERT_EQUAL(nvmeu_fake_ncaptured(dev), 1);
+	nvmeu_close(dev);
+}
+
+/*
+ * A controller node without the privilege (-EACCES or -EPERM): Identify
+ * Controller by uring_cmd on the node itself, in the form its probe (one
+ * more Identify Controller) picks, which stays the handle's form.
+ */
+static void test_learn_unpriv_ctrl(void)
+{
+	const struct nvmeu_fake_cmd t[] = { id_ctrl, id_ctrl };
+	const int errnos[] = { -EACCES, -EPERM };
+
+	for (unsigned int i = 0; i < 2; i++) {
+		struct nvmeu_dev *dev = learn(t, 2, 0, NVMEU_FORM_AUTO,
+					      errnos[i], 0);
+
+		check_learned(dev);
+		CU_ASSERT_EQUAL_FATAL(nvmeu_fake_ncaptured(dev), 3);
+		CU_ASSERT_EQUAL(cap(dev, 0).op, NVME_IOCTL_ADMIN64_CMD);
+		CU_ASSERT_EQUAL(cap(dev, 1).form, NVMEU_FORM_INDIRECT);
+		CU_ASSERT_EQUAL(cap(dev, 2).form, NVMEU_FORM_INDIRECT);
+		CU_ASSERT_EQUAL(cap(dev, 2).cmd.cdw10, 1);
+		CU_ASSERT_EQUAL(nvmeu_get_form(dev), NVMEU_FORM_COMPACT);
+		nvmeu_close(dev);
+	}
+}
+
+/*
+ * A namespace node without the privilege: each Identify by uring_cmd on
+ * the controller node (the same fake device), in the namespace handle's
+ * form (admin commands: big or indirect), or the controller's probed one.
+ */
+static void test_learn_unpriv_ns(void)
+{
+	const struct nvmeu_fake_cmd t[] = { id_ns, id_ctrl };
+	const struct nvmeu_fake_cmd tp[] = { id_ctrl, id_ns, id_ctrl, id_ctrl };
+	struct nvmeu_dev *dev;
+
+	for (unsigned int i = 0; i < 3; i++) {
+		enum nvmeu_form want = uring_forms[i] == NVMEU_FORM_BIG ?
+			NVMEU_FORM_BIG : NVMEU_FORM_INDIRECT;
+
+		dev = learn(t, 2, 1, uring_forms[i], -EACCES, 0);
+		check_learned(dev);
+		CU_ASSERT_EQUAL_FATAL(nvmeu_fake_ncaptured(dev), 4);
+		for (unsigned int k = 0; k < 4; k += 2) {
+			CU_ASSERT_EQUAL(cap(dev, k).form, NVMEU_FORM_IOCTL);
+			CU_ASSERT_EQUAL(cap(dev, k + 1).form, want);
+			CU_ASSERT_TRUE(cap(dev, k + 1).admin);
+		}
+		CU_ASSERT_EQUAL(cap(dev, 1).cmd.nsid, 1);
+		CU_ASSERT_EQUAL(cap(dev, 1).cmd.cdw10, 0);
+		CU_ASSERT_EQUAL(cap(dev, 3).cmd.cdw10, 1);
+		CU_ASSERT_EQUAL(nvmeu_get_form(dev), uring_forms[i]);
+		nvmeu_close(dev);
+	}
+	dev = learn(tp, 4, 1, NVMEU_FORM_AUTO, -EACCES, 0);
+	check_learned(dev);
+	CU_ASSERT_EQUAL(nvmeu_fake_ncaptured(dev), 6);
+	nvmeu_close(dev);
+}
+
+/*
+ * Refused both ways: upstream 6.1 without the privilege (the overlay
+ * forms do not exist, the big form is -EACCES), or a kernel without
+ * uring_cmd. The ioctl's errno comes back; nothing reached the device.
+ */
+static void test_learn_refused(void)
+{
+	struct nvmeu_fake_params p = {
+		.fd = FD, .lba_size = 512, .uring = 1,
+		.form_errno = { [NVMEU_FORM_IOCTL] = -EACCES,
+				[NVMEU_FORM_COMPACT] = -EOPNOTSUPP,
+				[NVMEU_FORM_INDIRECT] = -EOPNOTSUPP,
+				[NVMEU_FORM_BIG] = -EACCES },
+	};
+	struct nvmeu_dev *dev;
+
+	for (p.nsid = 0; p.nsid < 2; p.nsid++) {
+		CU_ASSERT_FATAL(nvmeu_open_fake(NULL, 0, &p, &dev) == 0);
+		CU_ASSERT_EQUAL(nvmeu__dev_learn(dev), -EACCES);
+		/* the ioctl; the probe's indirect, then big; big */
+		CU_ASSERT_EQUAL_FATAL(nvmeu_fake_ncaptured(dev), 4);
+		CU_ASSERT_EQUAL(cap(dev, 3).form, NVMEU_FORM_BIG);
+		CU_ASSERT_EQUAL(le(cap(dev, 3).sqe + 88, 4), p.nsid ? 0 : 1);
+		nvmeu_close(dev);
+	}
+	p.uring = 0;
+	p.form_errno[NVMEU_FORM_IOCTL] = -EPERM;
+	CU_ASSERT_FATAL(nvmeu_open_fake(NULL, 0, &p, &dev) == 0);
+	CU_ASSERT_EQUAL(nvmeu__dev_learn(dev), -EPERM);
+	CU_ASSERT_EQUAL(nvmeu_fake_ncaptured(dev), 1);
+	nvmeu_close(dev);
+}
+
+/*
+ * Other ioctl errors are final; an NVMe status from the uring_cmd is the
+ * device's answer and comes back as it is.
+ */
+static void test_learn_errors(void)
+{
+	struct nvmeu_fake_cmd bad = id_ns;
+	struct nvmeu_dev *dev;
+
+	dev = learn(NULL, 0, 1, NVMEU_FORM_INDIRECT, -EIO, -EIO);
+	CU_ASSERT_EQUAL(nvmeu_fake_ncaptured(dev), 1);
+	nvmeu_close(dev);
+	bad.status = 0x4002;
+	dev = learn(&bad, 1, 1, NVMEU_FORM_INDIRECT, -EACCES, 0x4002);
+	CU_ASSERT_EQUAL(nvmeu_fake_ncaptured(dev), 2);
+	nvmeu_close(dev);
+}
+
 UNIT_SUITE(userlib_fake, fake_init, NULL,
 	   UNIT_TEST(test_io_big),
 	   UNIT_TEST(test_io_compact),
@@ -613,4 +804,9 @@ UNIT_SUITE(userlib_fake, fake_init, NULL,
 	   UNIT_TEST(test_fixed_buffers),
 	   UNIT_TEST(test_vectored),
 	   UNIT_TEST(test_compact_fallbacks),
-	   UNIT_TEST(test_nothing_submitted_on_einval))
+	   UNIT_TEST(test_nothing_submitted_on_einval),
+	   UNIT_TEST(test_learn_privileged),
+	   UNIT_TEST(test_learn_unpriv_ctrl),
+	   UNIT_TEST(test_learn_unpriv_ns),
+	   UNIT_TEST(test_learn_refused),
+	   UNIT_TEST(test_learn_errors))

@@ -215,14 +215,26 @@ struct nvmeu_queue;
  *
  * Reads the namespace id (NVME_IOCTL_ID; -ENOTTY means a controller node),
  * Identify Namespace (current LBA format: LBA and metadata sizes) and
- * Identify Controller (MDTS) with ioctls. The maximum transfer is the
- * smallest of 2^MDTS * 4 KiB (CAP.MPSMIN is not readable through the
+ * Identify Controller (MDTS) with the admin ioctl. The maximum transfer is
+ * the smallest of 2^MDTS * 4 KiB (CAP.MPSMIN is not readable through the
  * driver, so the minimum page size 4 KiB is assumed) and, for namespace
  * nodes, the block queue's max_hw_sectors_kb in sysfs; 128 KiB when neither
  * is known. The command form is probed later, on first use.
  *
+ * Privilege: on 5.10 the admin ioctl needs CAP_SYS_ADMIN. When it is
+ * refused (-EACCES, -EPERM), each Identify goes by uring_cmd to the
+ * controller node instead: on a controller node to the node itself (whose
+ * form is probed then, and cached), on a namespace node to its /dev/nvmeX,
+ * found through sysfs and opened read-only for that one command. Our
+ * kernel takes Identify Controller and Namespace that way without
+ * CAP_SYS_ADMIN, so a caller who may open @path with @oflags and, for a
+ * namespace node, its controller node for reading needs no privilege.
+ * Upstream 5.19 to 6.1 refuse every uring_cmd without CAP_SYS_ADMIN,
+ * kernels before 5.19 have none: there the ioctl's error is returned.
+ *
  * Context: MT-safe.
- * Return: 0, -errno, or the NVMe status of a failed identify.
+ * Return: 0, -errno (-EACCES or -EPERM: refused for privilege both ways),
+ * or the NVMe status of a failed identify.
  */
 int nvmeu_open(const char *path, int oflags, struct nvmeu_dev **devp);
 
@@ -1170,6 +1182,9 @@ struct nvmeu_fake_capture {
  * kernel (form checks, reserved fields, registered buffer bounds), matched
  * against the next table entry and completed with its status and result.
  * A mismatch completes with -EPROTO and is remembered (nvmeu_fake_check()).
+ * The emulated kernel answers NVME_IOCTL_ID as well.
+ * @params->form_errno[NVMEU_FORM_IOCTL] = -EACCES emulates a caller
+ * without CAP_SYS_ADMIN on 5.10, which refuses it every passthrough ioctl.
  * Context: MT-safe.
  * Return: 0 or -errno.
  */

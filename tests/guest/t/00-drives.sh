@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The pipeline works end to end: the default drives appear with the LBA
 # sizes run-vm gave them, and a block written with O_DIRECT reads back equal.
+# Needs write access to the block node, no privilege.
 . "$(dirname "$0")/../lib.sh"
-need_root
 need_node "$NVME_CTRL"
 need_node "$NVME_NS1"
 need_node "$NVME_NS2"
+need_writable "$NVME_NS1"
 
 lbs() { cat "/sys/block/$(basename "$1")/queue/logical_block_size"; }
 [[ $(lbs $NVME_NS1) == 512 ]] || fail "$NVME_NS1: LBA size $(lbs $NVME_NS1), want 512"

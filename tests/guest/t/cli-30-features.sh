@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # get-feature prints nvme-cli's line with the same value as nvme's; a value
-# set with set-feature is what nvme get-feature reads back.
+# set with set-feature is what nvme get-feature reads back. Get and Set
+# Features need CAP_SYS_ADMIN in every form, and so does nvme-cli's ioctl.
 . "$(dirname "$0")/cli-lib.inc"
 need_cli
 need_cmd nvme
+denied "$U" get-feature $NVME_CTRL -f 7 &&
+	skip "nvme-ucmd get-feature $NVME_CTRL: $(denied_err): Get Features needs CAP_SYS_ADMIN"
+admin_ioctl_denied $NVME_CTRL &&
+	skip "compares with nvme-cli, which uses the admin ioctl (NVME_IOCTL_ADMIN_CMD): needs CAP_SYS_ADMIN"
 
 value() { sed -n 's/.*value:\(0x[0-9a-f]*\).*/\1/p' | head -1; }
 

@@ -2,9 +2,13 @@
 # Data written with nvme-ucmd write reads back through the block device
 # (dd iflag=direct) and data written through the block device reads back
 # with nvme-ucmd read, in every form the kernel has; separate metadata on
-# namespace 2; compare, write-zeroes and dsm.
+# namespace 2; compare, write-zeroes and dsm. Needs write access to the
+# nodes; without CAP_SYS_ADMIN the ioctl form is left out.
 . "$(dirname "$0")/cli-lib.inc"
 need_cli
+need_writable "$NG1"
+need_writable "$NVME_NS1"
+need_cli_identify "$NG1"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -13,7 +17,11 @@ head -c 65536 /dev/urandom >"$tmp/b"
 
 forms=()
 for f in auto big compact indirect ioctl; do
-	"$U" read $NG1 -s 0 -c 0 --form "$f" >/dev/null 2>&1 && forms+=("$f")
+	if "$U" read $NG1 -s 0 -c 0 --form "$f" >/dev/null 2>&1; then
+		forms+=("$f")
+	else
+		cli_denied "--form $f" "$U" read $NG1 -s 0 -c 0 --form "$f"
+	fi
 done
 info "forms: ${forms[*]}"
 

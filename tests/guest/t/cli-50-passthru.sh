@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # admin-passthru and io-passthru with nvme-cli's options: Identify through
 # admin-passthru is id-ctrl's data; a read through io-passthru is the
-# block's data; --dry-run shows the command and sends nothing.
+# block's data; --dry-run shows the command and sends nothing. Identify,
+# read and write through uring_cmd need no privilege, only write access.
 . "$(dirname "$0")/cli-lib.inc"
 need_cli
+need_writable "$NG1"
+need_writable "$NVME_NS1"
+need_cli_identify "$NG1" "$NVME_CTRL"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -3,11 +3,14 @@
 # namespace on a kernel without CONFIG_BLK_DEV_ZONED) still gets its
 # generic char device, and passthrough works on it: identify namespace
 # through the ng node, and a read of zone 0 through uring_cmd (nvme-ucmd).
-# Needs the zoned namespace of `run-vm --zoned` (tests/run-all boots it).
+# Needs the zoned namespace of `run-vm --zoned` (tests/run-all boots it),
+# and nvme-cli's admin ioctl, which needs CAP_SYS_ADMIN, to find it.
 . "$(dirname "$0")/../lib.sh"
-need_root
 need_cmd nvme
 need_node "$NVME_CTRL"
+need_access "$NVME_CTRL"
+admin_ioctl_denied $NVME_CTRL &&
+	skip "finds and identifies the zoned namespace with nvme-cli (list-ns, id-ns: the admin ioctl): needs CAP_SYS_ADMIN"
 [[ -d /sys/class/nvme-generic ]] || skip "no nvme-generic class (kernel without generic char devices)"
 top=${NVME_UCMD_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
 cli=$top/build/tools/nvme-ucmd

@@ -5,13 +5,21 @@
 # uring_cmd (fio io_uring_cmd) working on it. Then the namespace and the
 # controller go away while fio has commands in flight: fio fails cleanly,
 # the kernel neither oopses nor warns (the runner checks the log).
+# Setting up the target (configfs, modprobe, nvme connect) needs root.
 . "$(dirname "$0")/../lib.sh"
-need_root
 need_cmd nvme
 need_cmd fio
 cfg=/sys/kernel/config
-[[ -d $cfg/nvmet ]] || mount -t configfs none "$cfg" 2>/dev/null
-[[ -d $cfg/nvmet ]] || modprobe nvme-loop 2>/dev/null
+if [[ ! -d $cfg/nvmet ]]; then
+	denied mount -t configfs none "$cfg" &&
+		skip "mounting configfs for the NVMe target: $(denied_err): needs CAP_SYS_ADMIN"
+	mount -t configfs none "$cfg" 2>/dev/null
+fi
+if [[ ! -d $cfg/nvmet ]]; then
+	denied modprobe nvme-loop &&
+		skip "loading nvme-loop: $(denied_err): needs CAP_SYS_MODULE"
+	modprobe nvme-loop 2>/dev/null
+fi
 [[ -d $cfg/nvmet ]] || skip "no NVMe target (nvmet) in this kernel"
 [[ -d /sys/class/nvme-generic ]] || skip "no nvme-generic class"
 
@@ -34,7 +42,11 @@ cleanup() {
 trap cleanup EXIT
 
 truncate -s 64M "$img"
-mkdir "$sub" || fail "mkdir $sub"
+if ! err=$(mkdir "$sub" 2>&1); then
+	refused "$err" &&
+		skip "creating an NVMe target subsystem in configfs: $(denied_err): needs root"
+	fail "mkdir $sub: $err"
+fi
 echo 1 >"$sub/attr_allow_any_host"
 mkdir "$sub/namespaces/1"
 echo -n "$img" >"$sub/namespaces/1/device_path"

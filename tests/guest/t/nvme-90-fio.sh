@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Unmodified fio (io_uring_cmd engine, cmd_type=nvme: upstream's 128-byte
-# SQE form) runs a verified random write/read job on /dev/ng0n1.
+# SQE form) runs a verified random write/read job on /dev/ng0n1. The
+# engine identifies the namespace through the admin ioctl: CAP_SYS_ADMIN.
 . "$(dirname "$0")/../lib.sh"
-need_root
 need_cmd fio
 need_node /dev/ng0n1
+need_writable /dev/ng0n1
+admin_ioctl_denied /dev/ng0n1 &&
+	skip "fio's io_uring_cmd engine identifies the namespace through the admin ioctl (NVME_IOCTL_ADMIN_CMD): needs CAP_SYS_ADMIN"
 fio --enghelp=io_uring_cmd >/dev/null 2>&1 || skip "fio has no io_uring_cmd engine"
 
 cd /tmp || fail "no /tmp"
