@@ -108,7 +108,6 @@ static void run(const char *path, enum how how, bool indirect)
 		indirect ? ", IO_INDIRECT" : "", status);
 }
 
-#define RESET_ATTR	"/sys/class/nvme/nvme0/reset_controller"
 #define RESET_LBA	600000		/* ns 1: clear of the other tests */
 
 /*
@@ -152,11 +151,7 @@ static void reset_child(int tell, bool polled)
 
 static void *do_reset(void *arg)
 {
-	int fd = open(RESET_ATTR, O_WRONLY);
-
-	*(int *)arg = fd >= 0 && write(fd, "1", 1) == 1 ? 0 : -errno;
-	if (fd >= 0)
-		close(fd);
+	*(int *)arg = t_reset_controller();
 	return NULL;
 }
 
@@ -242,9 +237,9 @@ int main(void)
 		}
 		still_works(paths[i]);
 	}
-	if (access(RESET_ATTR, W_OK)) {
+	if (access(NVME_RESET_ATTR, W_OK)) {
 		printf("# exit during a reset not run: %s not writable\n",
-		       RESET_ATTR);
+		       NVME_RESET_ATTR);
 		return t_done();
 	}
 	run_reset(false);

@@ -114,6 +114,18 @@ int t_ring(struct io_uring *ring, unsigned int entries, unsigned int flags)
 	return io_uring_queue_init(entries, ring, flags);
 }
 
+/* Reset controller 0 through sysfs (returns when it is done): 0 or -errno. */
+int t_reset_controller(void)
+{
+	int fd = open(NVME_RESET_ATTR, O_WRONLY), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, "1", 1) == 1 ? 0 : -errno;
+	close(fd);
+	return ret;
+}
+
 /* Does namespace 1's queue poll (nvme.poll_queues=N)? */
 bool t_have_poll_queues(void)
 {

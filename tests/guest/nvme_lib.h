@@ -19,6 +19,7 @@
 #define NVME_CTRL_DEV	"/dev/nvme0"
 #define NVME_NG1	"/dev/ng0n1"	/* 512-byte LBAs */
 #define NVME_NG2	"/dev/ng0n2"	/* 4096-byte LBAs + 8 bytes metadata */
+#define NVME_RESET_ATTR	"/sys/class/nvme/nvme0/reset_controller"
 
 /* NVMe opcodes and statuses the tests use */
 enum {
@@ -66,6 +67,7 @@ void t_need_uring_cmd(void);
 int t_ring(struct io_uring *ring, unsigned int entries, unsigned int flags);
 bool t_have_overlay(void);
 bool t_have_poll_queues(void);
+int t_reset_controller(void);
 bool t_have_admin_ioctl(void);
 void t_need_admin_ioctl(const char *what);
 void t_ns_open(struct tns *ns, const char *path, int flags);

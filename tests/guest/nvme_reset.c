@@ -28,7 +28,6 @@
 #define REG_SLOTS	16
 #define NREGS		(SLOTS / REG_SLOTS)
 #define BASE_LBA	262144	/* clear of the other tests' ranges */
-#define RESET_ATTR	"/sys/class/nvme/nvme0/reset_controller"
 
 enum form { F_IO, F_IO_VEC, F_IO_FIXED, F_IO_POLL, F_COMPACT, F_INDIRECT,
 	    F_NR };
@@ -57,19 +56,16 @@ static void kmsg(const char *msg)
 
 static void *do_reset(void *arg)
 {
-	int fd = open(RESET_ATTR, O_WRONLY);
 	char msg[96];
 
 	snprintf(msg, sizeof(msg), "nvme-85-reset: resetting the controller (%s)\n",
 		 (const char *)arg);
 	usleep(20000);
 	kmsg(msg);
-	reset_rc = fd >= 0 && write(fd, "1", 1) == 1 ? 0 : -errno;
+	reset_rc = t_reset_controller();
 	snprintf(msg, sizeof(msg), "nvme-85-reset: reset done (%d)\n",
 		 reset_rc);
 	kmsg(msg);
-	if (fd >= 0)
-		close(fd);
 	return NULL;
 }
 
@@ -243,8 +239,8 @@ int main(void)
 	enum form f;
 
 	t_need_uring_cmd();
-	if (access(RESET_ATTR, W_OK))
-		t_skip("%s not writable", RESET_ATTR);
+	if (access(NVME_RESET_ATTR, W_OK))
+		t_skip("%s not writable", NVME_RESET_ATTR);
 	t_ns_open(&ns, NVME_NG1, O_RDWR);
 	if (ns.lbs != 512)
 		t_skip("%s: %u-byte LBAs, the test wants 512", ns.path, ns.lbs);
