@@ -148,16 +148,18 @@ static int dev_ctrl_open(const struct nvmeu_dev *dev)
 
 /*
  * A controller handle for @dev's admin uring_cmds: @dev itself on a
- * controller node, else a temporary one on its controller node (for a fake
- * namespace handle: on the same emulated device), in @dev's form if set.
+ * controller node, else one on its controller node (for a fake namespace
+ * handle: on the same emulated device), in @dev's form if set. That one is
+ * opened and probed once and kept in @dev->learn_ctrl until
+ * nvmeu__dev_learn() is done with it.
  */
 static int dev_ctrl_get(struct nvmeu_dev *dev, struct nvmeu_dev **ctrlp)
 {
 	struct nvmeu_dev *ctrl;
 	int fd;
 
-	*ctrlp = dev;
-	if (dev->is_ctrl)
+	*ctrlp = dev->learn_ctrl ? dev->learn_ctrl : dev;
+	if (dev->is_ctrl || dev->learn_ctrl)
 		return 0;
 	fd = dev->fake ? dev->fd : dev_ctrl_open(dev);
 	if (fd < 0)
@@ -171,6 +173,7 @@ static int dev_ctrl_get(struct nvmeu_dev *dev, struct nvmeu_dev **ctrlp)
 	ctrl->is_ctrl = true;
 	ctrl->form = dev->form;
 	ctrl->fake = nvmeu__fake_get(dev->fake);
+	dev->learn_ctrl = ctrl;
 	*ctrlp = ctrl;
 	return 0;
 }
@@ -193,8 +196,6 @@ static int dev_identify_uring(struct nvmeu_dev *dev,
 		r = -EOPNOTSUPP;
 	else if (r >= 0)
 		r = nvmeu_exec(ctrl, cmd, NVMEU_ADMIN);
-	if (ctrl != dev)
-		nvmeu_close(ctrl);
 	return r;
 }
 
@@ -307,6 +308,8 @@ int nvmeu__dev_learn(struct nvmeu_dev *dev)
 		if (!dev->is_ctrl)
 			r = 0;
 	}
+	nvmeu_close(dev->learn_ctrl);
+	dev->learn_ctrl = NULL;
 	return r;
 }
 

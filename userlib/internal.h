@@ -33,6 +33,7 @@ struct nvmeu_dev {
 	struct nvmeu_queue *syncq;	/* nvmeu_exec()'s queue, lazily */
 	struct nvmeu_dev *admin_dev;	/* controller for admin commands */
 	bool		admin_refused;	/* admin_dev refused the form: ioctl */
+	struct nvmeu_dev *learn_ctrl;	/* nvmeu__dev_learn()'s controller */
 	struct nvmeu_fake *fake;	/* NULL for a real device */
 };
 

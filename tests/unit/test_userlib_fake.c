@@ -708,7 +708,7 @@ static void test_learn_unpriv_ctrl(void)
 static void test_learn_unpriv_ns(void)
 {
 	const struct nvmeu_fake_cmd t[] = { id_ns, id_ctrl };
-	const struct nvmeu_fake_cmd tp[] = { id_ctrl, id_ns, id_ctrl, id_ctrl };
+	const struct nvmeu_fake_cmd tp[] = { id_ctrl, id_ns, id_ctrl };
 	struct nvmeu_dev *dev;
 
 	for (unsigned int i = 0; i < 3; i++) {
@@ -729,9 +729,14 @@ static void test_learn_unpriv_ns(void)
 		CU_ASSERT_EQUAL(nvmeu_get_form(dev), uring_forms[i]);
 		nvmeu_close(dev);
 	}
-	dev = learn(tp, 4, 1, NVMEU_FORM_AUTO, -EACCES, 0);
+	/* the controller handle is opened and probed once for both */
+	dev = learn(tp, 3, 1, NVMEU_FORM_AUTO, -EACCES, 0);
 	check_learned(dev);
-	CU_ASSERT_EQUAL(nvmeu_fake_ncaptured(dev), 6);
+	CU_ASSERT_EQUAL_FATAL(nvmeu_fake_ncaptured(dev), 5);
+	CU_ASSERT_EQUAL(cap(dev, 1).cmd.cdw10, 1);	/* the probe */
+	CU_ASSERT_EQUAL(cap(dev, 2).cmd.cdw10, 0);
+	CU_ASSERT_EQUAL(cap(dev, 3).form, NVMEU_FORM_IOCTL);
+	CU_ASSERT_EQUAL(cap(dev, 4).cmd.cdw10, 1);
 	nvmeu_close(dev);
 }
 
