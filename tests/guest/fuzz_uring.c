@@ -32,6 +32,7 @@
  * and iovec arrays live in an arena that no data pointer may reach, and a
  * slab of them is reused only once every command that used it completed.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -127,7 +128,8 @@ static struct {
 	const char *ns;
 	uint64_t lba_first, lba_count;
 	bool lba_set, no_drain, need_overlay, no_fixed;
-} opt = { .seed = 1, .seconds = 60, .ns = "/dev/ng0n3" };
+	unsigned int stall_ms;
+} opt = { .seed = 1, .seconds = 60, .ns = "/dev/ng0n3", .stall_ms = 90000 };
 
 enum cls { C_RO, C_SCR, C_ADM, C_NONE };
 static const char *const cls_name[] = { "ng0n1", "scratch", "nvme0", "none" };
@@ -1290,11 +1292,128 @@ static struct rec *find_rec(struct fring *fr, uint64_t seq)
 	return NULL;
 }
 
+/* ---- the stall watchdog ---- */
+
+/*
+ * The hang guard (reap_all()) catches commands that never complete while
+ * the fuzzer waits for them. A fuzzer blocked inside a system call or a
+ * page fault never gets back to it, and an interruptible sleep is not
+ * what the kernel's hung-task detector reports: such a stall would be
+ * silent. This thread notices that no SQE was built and no CQE reaped for
+ * --stall-ms (90 s; the hang guard's 30 s fire first), prints what each thread of the process is doing (state,
+ * wchan, kernel stack where readable), has the kernel log its blocked
+ * tasks (sysrq w, as root), and exits 1.
+ */
+static uint64_t heartbeat_ms;		/* now_ms() of the last progress */
+static const char *phase = "setup";	/* what the main thread is doing */
+static const char *phase_ring = "no";	/* on which ring kind */
+
+static void beat(const char *what)
+{
+	__atomic_store_n(&phase, what, __ATOMIC_RELAXED);
+	__atomic_store_n(&heartbeat_ms, now_ms(), __ATOMIC_RELEASE);
+}
+
+/* Print /proc/self/task/@tid/@name, each line prefixed; or why not. */
+static void print_task_file(const char *tid, const char *name)
+{
+	char path[96], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%s/%s", tid, name);
+	f = fopen(path, "r");
+	if (!f) {
+		printf("#   %s %s: %s\n", tid, name, strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f))
+		printf("#   %s %s: %s%s", tid, name, line,
+		       strchr(line, '\n') ? "" : "\n");
+	fclose(f);
+}
+
+/* "name (state)" of thread @tid, from its stat: "tid (comm) S ..." */
+static void print_task_state(const char *tid)
+{
+	char path[96], buf[512] = "", *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%s/stat", tid);
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	p = strrchr(buf, ')');
+	if (!p || !p[1] || !p[2])
+		printf("#   %s: no state\n", tid);
+	else
+		printf("#   %.*s state %c\n", (int)(p + 1 - buf), buf, p[2]);
+}
+
+static void dump_threads(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		print_task_state(e->d_name);
+		print_task_file(e->d_name, "wchan");
+		print_task_file(e->d_name, "stack");
+	}
+	if (d)
+		closedir(d);
+}
+
+static void *watchdog(void *arg)
+{
+	int fd;
+
+	for (;;) {
+		uint64_t idle;
+
+		sleep(5);
+		idle = now_ms() - __atomic_load_n(&heartbeat_ms, __ATOMIC_ACQUIRE);
+		if (idle < opt.stall_ms)
+			continue;
+		printf("# stall: no SQE built and no CQE reaped for %" PRIu64
+		       " s; the fuzzer was in %s on a %s ring after SQE #%" PRIu64 "\n",
+		       idle / 1000, __atomic_load_n(&phase, __ATOMIC_RELAXED),
+		       __atomic_load_n(&phase_ring, __ATOMIC_RELAXED), st.tried);
+		dump_threads();
+		fd = open("/proc/sysrq-trigger", O_WRONLY);
+		if (fd >= 0) {
+			if (write(fd, "w", 1) == 1)
+				printf("# stall: blocked tasks written to the kernel log (sysrq w)\n");
+			close(fd);
+		}
+		printf("FAIL: stall: no progress for %" PRIu64 " s (seed %" PRIu64 ")\n",
+		       idle / 1000, opt.seed);
+		fflush(stdout);
+		_exit(1);
+	}
+	return NULL;
+}
+
+static void watchdog_start(void)
+{
+	pthread_t th;
+
+	beat("setup");
+	if (pthread_create(&th, NULL, watchdog, NULL))
+		die("pthread_create: the stall watchdog");
+	pthread_detach(th);
+}
+
 static void reap_one(struct fring *fr, const struct io_uring_cqe *cqe)
 {
 	struct rec *r = find_rec(fr, cqe->user_data);
 
 	st.completions++;
+	beat("reaping");
 	fr->ncqes++;
 	fr->inflight--;
 	hist_add(cqe->res);
@@ -1465,6 +1584,7 @@ static bool run_batch(struct fring *fr, unsigned int n, unsigned int mode)
 	}
 	for (i = 0; i < fr->nrecs; i++)
 		sanitize_sqe(fr, &fr->recs[i]);
+	beat(mode == 1 ? "a thread's submit" : "submit");
 	fr->inflight += fr->nrecs;
 	fr->nsqes += fr->nrecs;
 	if (mode == 1 && !pthread_create(&th, NULL, thread_submit, fr)) {
@@ -1478,6 +1598,7 @@ static bool run_batch(struct fring *fr, unsigned int n, unsigned int mode)
 	for (i = 0; i < fr->nrecs; i++)
 		for (j = 0; j < fr->recs[i].ndoom; j++)
 			doom_put(fr->recs[i].doom[j]);
+	beat("reap");
 	if (mode == 2) {
 		st.early_close++;
 		st.abandoned += fr->inflight;
@@ -1497,6 +1618,8 @@ static void run_ring(void)
 	if (!fr)
 		die("calloc");
 	fr->kind = pick_kind();
+	__atomic_store_n(&phase_ring, fr->kind->name, __ATOMIC_RELAXED);
+	beat("ring setup");
 	fr->entries = ents[below(5)];
 	len = 100 + below(GEN_MAX - 100);
 	if (io_uring_queue_init(fr->entries, &fr->ring, fr->kind->flags)) {
@@ -1526,6 +1649,7 @@ static void run_ring(void)
 			break;
 		}
 	}
+	beat(clean ? "ring exit" : "early ring close");
 	io_uring_queue_exit(&fr->ring);
 	/* an abandoned ring's commands may still be read: keep its slab */
 	if (clean && fr->slab)
@@ -1824,13 +1948,16 @@ static void usage(int rc)
 	printf("usage: fuzz-uring --seed S --seconds N [--iterations K] [-v]\n"
 	       "                  [--ns /dev/ngXnY --lba FIRST:COUNT]\n"
 	       "                  [--no-drain] [--need-overlay] [--no-fixed]\n"
+	       "                  [--kinds K,...] [--stall-ms MS]\n"
 	       "  --ns    scratch namespace (default /dev/ng0n3: all of it);\n"
 	       "          another needs --lba, the only LBAs it may write\n"
 	       "  --no-drain  never set IOSQE_IO_DRAIN (same SQEs otherwise)\n"
 	       "  --need-overlay  skip (77) where the 40-byte overlay forms are absent\n"
 	       "  --no-fixed  register no buffers (fixed-buffer SQEs then fail)\n"
 	       "  --kinds K,...  only these ring kinds (plain, cqe32, big, sqe128,\n"
-	       "          iopoll, iopoll-big, sqpoll, sqpoll-big); to bisect a finding\n");
+	       "          iopoll, iopoll-big, sqpoll, sqpoll-big); to bisect a finding\n"
+	       "  --stall-ms MS  no SQE built and no CQE reaped for MS (90000):\n"
+	       "          print each thread's state and kernel stack, exit 1\n");
 	exit(rc);
 }
 
@@ -1866,7 +1993,8 @@ static void parse(int argc, char **argv)
 		{ "lba", 1, NULL, 'l' }, { "verbose", 0, NULL, 'v' },
 		{ "no-drain", 0, NULL, 'd' }, { "help", 0, NULL, 'h' },
 		{ "need-overlay", 0, NULL, 'o' }, { "no-fixed", 0, NULL, 'F' },
-		{ "kinds", 1, NULL, 'k' }, { NULL, 0, NULL, 0 },
+		{ "kinds", 1, NULL, 'k' }, { "stall-ms", 1, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
 	};
 	bool ns_set = false;
 	int o;
@@ -1904,6 +2032,9 @@ static void parse(int argc, char **argv)
 		case 'k':
 			only_kinds(optarg);
 			break;
+		case 'S':
+			opt.stall_ms = strtoul(optarg, NULL, 0);
+			break;
 		case 'v':
 			opt.verbose++;
 			break;
@@ -1939,8 +2070,10 @@ int main(int argc, char **argv)
 	printf("fuzz-uring: seed %" PRIu64 ", %s %" PRIu64 "\n", opt.seed,
 	       opt.iterations ? "iterations" : "seconds",
 	       opt.iterations ? opt.iterations : opt.seconds);
+	watchdog_start();
 	while (!stop_now())
 		run_ring();
+	beat("the sanity check");
 	sanity();
 	print_stats();
 	if (st.bad) {

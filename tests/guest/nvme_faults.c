@@ -93,10 +93,9 @@ static void write_all(unsigned int seed)
 	}
 	submit_all(NCMDS);
 	for (i = 0; i < NCMDS; i++) {
-		struct __kernel_timespec ts = { .tv_sec = 30 };
 		struct io_uring_cqe *cqe;
 
-		if (io_uring_wait_cqe_timeout(&ring, &cqe, &ts))
+		if (t_wait_cqe_secs(&ring, &cqe, 30))
 			t_fatal("write %u of %d: no completion in 30 s", i, NCMDS);
 		if (cqe->user_data < NCMDS)
 			wres[cqe->user_data] = cqe->res;

@@ -47,10 +47,9 @@ static int read_uint(const char *path, unsigned int *val)
 /* One CQE within @secs: false on timeout. */
 static bool wait_cqe(struct io_uring *ring, int secs, int *res)
 {
-	struct __kernel_timespec ts = { .tv_sec = secs };
 	struct io_uring_cqe *cqe;
 
-	if (io_uring_wait_cqe_timeout(ring, &cqe, &ts))
+	if (t_wait_cqe_secs(ring, &cqe, secs))
 		return false;
 	*res = cqe->res;
 	io_uring_cqe_seen(ring, cqe);
