@@ -22,8 +22,12 @@ def load(paths):
     return runs
 
 
+PCI = "qemu-nvme"   # the back end of the targets; runs before it had no label
+
+
 def key(r):
-    return (r["kernel"], r["form"], r["bs"], r["qd"], r["fixed"], r["poll"])
+    return (r["kernel"], r.get("backend", PCI), r["form"], r["bs"], r["qd"],
+            r["fixed"], r["poll"])
 
 
 def medians(runs):
@@ -55,28 +59,30 @@ def fmt(x, spec="{:.2f}"):
 
 
 def table(m):
-    rows = ["| kernel | form | bs | QD | fixed | poll | runs | IOPS | vs block |"
-            " CPU us/IO | p50 us | p99 us |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for k in sorted(m, key=lambda k: (k[0], k[2], k[3], k[1], k[4], k[5])):
-        kern, form, bs, qd, fixed, poll = k
-        base = (kern, "block", bs, qd, False, False)
+    rows = ["| kernel | back end | form | bs | QD | fixed | poll | runs | IOPS |"
+            " vs block | CPU us/IO | p50 us | p99 us |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for k in sorted(m, key=lambda k: (k[0], k[1] != PCI, k[1], k[3], k[4], k[2],
+                                      k[5], k[6])):
+        kern, backend, form, bs, qd, fixed, poll = k
+        base = (kern, backend, "block", bs, qd, False, False)
         v = m[k]
-        rows.append("| %s | %s | %d | %d | %s | %s | %d | %.0f | %s | %.1f | %.1f | %.1f |" % (
-            kern, form, bs, qd, "yes" if fixed else "", "yes" if poll else "",
+        rows.append("| %s | %s | %s | %d | %d | %s | %s | %d | %.0f | %s | %.1f | %.1f"
+                    " | %.1f |" % (
+            kern, backend, form, bs, qd, "yes" if fixed else "", "yes" if poll else "",
             v["n"], v["iops"], fmt(ratio(m, k, base)), v["cpu"] / 1e3,
             v["p50"] / 1e3, v["p99"] / 1e3))
     return "\n".join(rows)
 
 
-def targets(m, ours, ref):
+def targets(m, ours, ref, backend=PCI):
     def k(kern, form, bs=4096, qd=128, fixed=False, poll=False):
-        return (kern, form, bs, qd, fixed, poll)
+        return (kern, backend, form, bs, qd, fixed, poll)
 
     def check(name, value, goal):
         if value is None:
             return "| %s | n/a | %.2f | not measured |" % (name, goal)
-        return "| %s | %.2f | %.2f | %s |" % (
+        return "| %s | %.3f | %.2f | %s |" % (
             name, value, goal, "met" if value >= goal else "not met")
 
     rows = ["| target | measured | goal | |", "|---|---|---|---|"]
@@ -98,29 +104,31 @@ def targets(m, ours, ref):
     return "\n".join(rows)
 
 
-def chart(m, ours, outdir):
+def chart(m, ours, backends, outdir):
     dat = os.path.join(outdir, "bench.dat")
     forms = ["big", "compact", "ioctl", "libaio"]
     with open(dat, "w") as f:
         f.write("qd " + " ".join(forms) + "\n")
-        for qd in (1, 32, 128):
-            vals = []
-            for form in forms:
-                q = 1 if form == "ioctl" else qd
-                r = ratio(m, (ours, form, 4096, q, False, False),
-                          (ours, "block", 4096, qd, False, False))
-                vals.append(fmt(r, "{:.3f}") if r else "0")
-            f.write("%d %s\n" % (qd, " ".join(vals)))
+        for backend in backends:
+            for qd in (1, 32, 128):
+                vals = []
+                for form in forms:
+                    q = 1 if form == "ioctl" else qd
+                    r = ratio(m, (ours, backend, form, 4096, q, False, False),
+                              (ours, backend, "block", 4096, qd, False, False))
+                    vals.append(fmt(r, "{:.3f}") if r else "0")
+                f.write('"%s QD %d" %s\n' % (backend, qd, " ".join(vals)))
     png = os.path.join(outdir, "performance.png")
     script = (
-        'set terminal png size 800,450; set output "%s";'
+        'set terminal png noenhanced size %d,480; set output "%s";'
         'set title "IOPS relative to the block path (io_uring O_DIRECT), 4 KiB random read, %s";'
         'set style data histogram; set style histogram cluster gap 1;'
         'set style fill solid 0.8 border -1; set boxwidth 0.9;'
-        'set ylabel "ratio to block path"; set xlabel "queue depth";'
+        'set ylabel "ratio to block path"; set xlabel "back end, queue depth";'
+        'set xtics rotate by -25;'
         'set yrange [0:*]; set grid ytics; set key top left;'
         'plot for [i=2:%d] "%s" using i:xtic(1) title columnheader(i), 1 with lines lw 2 notitle'
-        % (png, ours, len(forms) + 1, dat))
+        % (500 + 300 * len(backends), png, ours, len(forms) + 1, dat))
     try:
         subprocess.run(["gnuplot", "-e", script], check=True)
     except (OSError, subprocess.CalledProcessError) as e:
@@ -139,12 +147,16 @@ def main():
     kernels = sorted({r["kernel"] for r in runs})
     ref = next((k for k in kernels if k.startswith("6.")), None)
     ours = next((k for k in kernels if k != ref), kernels[0])
+    backends = sorted({key(r)[1] for r in runs}, key=lambda b: (b != PCI, b))
     m = medians(runs)
-    text = "### Results\n\n%s\n\n### Targets (%s; upstream: %s)\n\n%s\n" % (
-        table(m), ours, ref or "not run", targets(m, ours, ref))
+    text = "### Results\n\n%s\n" % table(m)
+    for b in backends:
+        up = ref if b == PCI else None
+        text += "\n### Targets, %s (%s; upstream: %s)\n\n%s\n" % (
+            b, ours, up or "not run on this back end", targets(m, ours, up, b))
     with open(os.path.join(outdir, "bench-table.md"), "w") as f:
         f.write(text)
-    chart(m, ours, outdir)
+    chart(m, ours, backends, outdir)
     print(text)
     return 0
 
