@@ -10,7 +10,9 @@
 secs=${1:-1800} seed=${2:-11}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-stamp() { awk '{ print strftime("%T"), $0; fflush() }'; }
+# line by line: mawk reads a pipe in blocks, and the lines a stalled
+# fuzzer wrote last stayed in its buffer for good
+stamp() { while IFS= read -r l; do printf '%(%T)T %s\n' -1 "$l"; done; }
 stdbuf -oL -eL build/tests/guest/fuzz-uring --seed "$seed" --seconds "$secs" -v 2>&1 |
 	stamp
 echo "fuzz rc=${PIPESTATUS[0]}"

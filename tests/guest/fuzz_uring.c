@@ -1300,9 +1300,10 @@ static struct rec *find_rec(struct fring *fr, uint64_t seq)
  * page fault never gets back to it, and an interruptible sleep is not
  * what the kernel's hung-task detector reports: such a stall would be
  * silent. This thread notices that no SQE was built and no CQE reaped for
- * --stall-ms (90 s; the hang guard's 30 s fire first), prints what each thread of the process is doing (state,
- * wchan, kernel stack where readable), has the kernel log its blocked
- * tasks (sysrq w, as root), and exits 1.
+ * --stall-ms (90 s; the hang guard's 30 s fire first), prints what each
+ * thread of the process is doing (state, wchan, kernel stack where
+ * readable), has the kernel log its blocked tasks (sysrq w, as root), and
+ * exits 1.
  */
 static uint64_t heartbeat_ms;		/* now_ms() of the last progress */
 static const char *phase = "setup";	/* what the main thread is doing */
