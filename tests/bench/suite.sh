@@ -79,9 +79,19 @@ print(json.dumps({"form": "libaio", "iops": round(r["iops"]),
   "ios": r["total_ios"], "errors": j["error"]}))'
 }
 
+# what the numbers depend on: CPUs, the block queue's hardware queues and
+# I/O scheduler (passthrough requests bypass a scheduler's sorting)
+describe() {
+	local q=/sys/block/${blk#/dev/} sched
+	sched=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$q/queue/scheduler" 2>/dev/null)
+	echo "bench: $backend: $(nproc) CPUs; $blk: $(ls "$q/mq" 2>/dev/null | wc -l)" \
+		"hardware queues, scheduler ${sched:-?}, $(cat "$q/queue/nr_requests") requests"
+}
+
 # one back end: its nodes in $ng and $blk
 bench_backend() {
 	local runs run bs qd f fixed polled rep n=0 batch res args
+	describe
 	mapfile -t runs < <(plan)
 	for run in "${runs[@]}"; do
 		read -r bs qd f fixed polled rep <<<"$run"
