@@ -544,6 +544,75 @@ static void case_link(void)
 }
 
 /*
+ * 32 commands whose timers fire together, so their task work runs as one
+ * batch and the core posts their CQEs together: each must come out once,
+ * with its own res and big_cqe[0]; a failed one still cancels its link.
+ */
+static void batch_ring(unsigned int ring_flags)
+{
+	bool cqe32 = ring_flags & IORING_SETUP_CQE32;
+	int fd = test_dev(), seen[33] = { 0 };
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	struct res r = { 0 };
+	int i;
+
+	ring_init(&ring, 64, ring_flags);
+	for (i = 0; i < 32; i++) {
+		sqe = cmd_sqe(&ring, fd, URING_CMD_TEST_RUN, i);
+		args_of(sqe)->res = i == 5 ? (__u32)-EIO : (__u32)i;
+		args_of(sqe)->flags = URING_CMD_TEST_F_ASYNC |
+				      URING_CMD_TEST_F_RES2;
+		args_of(sqe)->arg = 0xb0000000ull + i;
+		if (i % 8 == 3)
+			sqe->flags |= IOSQE_ASYNC;	/* issued from io-wq */
+		if (i != 5)
+			continue;
+		sqe->flags |= IOSQE_IO_LINK;	/* the next SQE: #32 */
+		sqe = cmd_sqe(&ring, fd, URING_CMD_TEST_RUN, 32);
+		args_of(sqe)->res = 32;
+	}
+	CHECK(io_uring_submit(&ring) == 33, "submit 33");
+	for (i = 0; i < 33; i++) {
+		if (reap(&ring, &r)) {
+			CHECK(0, "reap %d of 33", i + 1);
+			break;
+		}
+		if (r.user_data > 32 || seen[r.user_data]++) {
+			CHECK(0, "CQE %llu again or unknown",
+			      (unsigned long long)r.user_data);
+			continue;
+		}
+		if (r.user_data == 32) {
+			CHECK(r.res == -ECANCELED, "link behind a failure: %d",
+			      r.res);
+			continue;
+		}
+		CHECK(r.res == (r.user_data == 5 ? -EIO : (int)r.user_data),
+		      "command %llu: res %d", (unsigned long long)r.user_data,
+		      r.res);
+		if (cqe32)
+			CHECK(r.big0 == 0xb0000000ull + r.user_data && !r.big1,
+			      "command %llu: big_cqe %#llx %#llx",
+			      (unsigned long long)r.user_data,
+			      (unsigned long long)r.big0,
+			      (unsigned long long)r.big1);
+	}
+	CHECK(io_uring_cq_ready(&ring) == 0, "%u CQEs too many",
+	      io_uring_cq_ready(&ring));
+	io_uring_queue_exit(&ring);
+	close(fd);
+}
+
+static void case_batch(void)
+{
+	batch_ring(0);
+	batch_ring(IORING_SETUP_SQE128 | IORING_SETUP_CQE32);
+	printf("32 commands completed together, one failed with a link behind "
+	       "it, in 2 ring kinds\n");
+}
+
+/*
  * IOSQE_IO_DRAIN followed by an SQE that fails before it is issued (a bad
  * fd): the drained request must still run, after its predecessors. 5.10's
  * io_uring posted the failure at once; when the predecessors' CQEs were
@@ -703,6 +772,7 @@ static const struct {
 	{ "overlay", case_overlay },
 	{ "deferred", case_deferred },
 	{ "link", case_link },
+	{ "batch", case_batch },
 	{ "drain", case_drain },
 	{ "iopoll", case_iopoll },
 	{ "sqpoll", case_sqpoll },

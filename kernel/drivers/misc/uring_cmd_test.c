@@ -72,7 +72,7 @@ static void uct_task_cb(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 {
 	struct uct_req *r = uct_pdu(ioucmd)->req;
 
-	io_uring_cmd_done(ioucmd, r->res, r->res2);
+	io_uring_cmd_done(ioucmd, r->res, r->res2, issue_flags);
 	kfree(r);
 }
 
@@ -119,7 +119,7 @@ static int uct_complete(struct io_uring_cmd *ioucmd, unsigned int issue_flags,
 	if (flags & URING_CMD_TEST_F_ASYNC)
 		return uct_queue(ioucmd, issue_flags, res, res2, flags);
 	if (res2) {
-		io_uring_cmd_done(ioucmd, res, res2);
+		io_uring_cmd_done(ioucmd, res, res2, issue_flags);
 		return -EIOCBQUEUED;
 	}
 	return res;
@@ -184,7 +184,7 @@ static int uct_uring_cmd_iopoll(struct io_uring_cmd *ioucmd, bool spin)
 	if (!r || !smp_load_acquire(&r->done))
 		return 0;
 	WRITE_ONCE(ioucmd->cookie, NULL);
-	io_uring_cmd_done(ioucmd, r->res, r->res2);
+	io_uring_cmd_done(ioucmd, r->res, r->res2, 0);
 	kfree(r);
 	return 1;
 }

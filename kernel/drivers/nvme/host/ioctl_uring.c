@@ -645,7 +645,7 @@ static void nvme_uring_task_cb(struct io_uring_cmd *ioucmd,
 							status);
 		kfree(pdu->meta);
 	}
-	io_uring_cmd_done(ioucmd, status, pdu->result);
+	io_uring_cmd_done(ioucmd, status, pdu->result, issue_flags);
 }
 
 /*
