@@ -7,7 +7,7 @@
 #              no device emulation, so the kernel's software path dominates
 #
 # usage: tests/bench/suite.sh OUT.jsonl [BACKEND...]
-# env:   BENCH_RUNTIME (s per run, 2), BENCH_REPEATS (3), BENCH_SEED (1),
+# env:   BENCH_RUNTIME (s per run, 2), BENCH_REPEATS (5), BENCH_SEED (1),
 #        BENCH_KERNEL (a label for the report)
 # Forms: big, compact (uring_cmd on the ng node), block (io_uring O_DIRECT
 # on the block node), ioctl (synchronous passthrough, QD 1) from nvme-ucmd
@@ -18,7 +18,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cli=$top/build/tools/nvme-ucmd
 out=${1:?usage: suite.sh OUT.jsonl [BACKEND...]}
 shift
-rt=${BENCH_RUNTIME:-2} reps=${BENCH_REPEATS:-3} seed=${BENCH_SEED:-1}
+rt=${BENCH_RUNTIME:-2} reps=${BENCH_REPEATS:-5} seed=${BENCH_SEED:-1}
 label=${BENCH_KERNEL:-$(uname -r)}
 
 # the runs of one back end in a random order (fixed seed): "bs qd form fixed poll rep"
@@ -33,9 +33,14 @@ plan() {
 	done
 	command -v fio >/dev/null && forms+=(libaio)
 	# polling, form by form: a queue without poll support makes the
-	# passthrough forms -EOPNOTSUPP, while io_uring's block reads spin on it
+	# passthrough forms -EOPNOTSUPP, while io_uring's block reads spin on
+	# it, waiting for interrupts: not a polled run, so left out too
 	for f in big compact block; do
 		[[ " ${forms[*]} " == *" $f "* ]] || continue
+		if [[ $f == block && $(cat "/sys/block/${blk#/dev/}/queue/io_poll" 2>/dev/null) != 1 ]]; then
+			echo "bench: $backend: $blk has no poll queues: block polled runs left out" >&2
+			continue
+		fi
 		if "$cli" bench "$ng" --form "$f" --poll --ios 64 --qd 4 -q --json >/dev/null 2>&1; then
 			polled+=("$f")
 		else
