@@ -14,6 +14,10 @@ PKGS=(
 	# userspace build and tests
 	pkg-config liburing-dev libnvme-dev libjson-c-dev libcunit1-dev
 	libaio-dev nvme-cli fio gnuplot-nox
+	# 32-bit test binaries (compat: tests/guest/compat_vec.c)
+	gcc-multilib
+	# the SELinux policy of the LSM hook's test (nvme-48-selinux)
+	checkpolicy
 	# host fuzzing (tests/fuzz-host): libFuzzer is in libclang-rt-dev,
 	# which clang only recommends
 	clang libclang-rt-dev

@@ -29,6 +29,7 @@
 /* Not in 5.10's <linux/nvme.h>; values from the NVMe base specification. */
 #define NVME_ID_CNS_NS_CS_INDEP		0x08
 #define NVME_CMD_VENDOR_START		0x80
+#define NVME_CMD_COPY			0x19
 #define NVME_CMD_EFFECTS_SCOPE_MASK	GENMASK(31, 20)
 
 /* The command, as taken from any form (the user buffers and limits). */
@@ -39,8 +40,10 @@ struct nvme_uring_data {
 	u32	metadata_len;
 	u32	timeout_ms;
 	bool	vec;
+	bool	compat;		/* a 32-bit task's ring (IO_URING_F_COMPAT) */
 	u64 __user *result;	/* indirect forms: the user command's result */
 	u64	xfer;		/* bytes the device will move; 0: unknown */
+	u32	meta_xfer;	/* separate metadata bytes; 0: unknown */
 };
 
 /*
@@ -51,9 +54,9 @@ struct nvme_uring_data {
 struct nvme_uring_meta {
 	void __user	*ubuf;
 	u64 __user	*result;
+	void		*buf;
 	u32		len;
 	bool		read;
-	u8		buf[];
 };
 
 /*
@@ -67,8 +70,11 @@ struct nvme_uring_meta {
  *	NVME_URING_QC_TASK once the completion went to the submitter's task.
  * @status: 0, a positive NVMe status or -errno, set by end_io.
  *
- * On IOPOLL rings ioucmd->cookie holds the submitter's mm (compared, never
- * dereferenced): the poller finishes a command itself only in that mm.
+ * On IOPOLL rings ioucmd->cookie holds the submitting task (compared, never
+ * dereferenced): the poller finishes a command itself only in that task.
+ * The request holds a reference to its task until it is freed, so no other
+ * task can have that address meanwhile; an address space could (a process
+ * sharing the ring that polls after the submitter's mm was freed).
  */
 #define NVME_URING_QC_TASK	((blk_qc_t)-2)
 
@@ -86,8 +92,11 @@ nvme_uring_cmd_pdu(struct io_uring_cmd *ioucmd)
 	return (struct nvme_uring_cmd_pdu *)&ioucmd->pdu;
 }
 
-static void __user *nvme_uring_user_ptr(u64 val)
+/* A 32-bit task's pointers are 32 bits, as in its ioctls (nvme_to_user_ptr()). */
+static void __user *nvme_uring_user_ptr(u64 val, bool compat)
 {
+	if (compat)
+		val = lower_32_bits(val);
 	return (void __user *)(uintptr_t)val;
 }
 
@@ -169,14 +178,47 @@ static bool nvme_cmd_allowed_unprivileged(struct nvme_ns *ns,
 }
 
 /*
+ * Does the kernel know how much data @c moves? A command with a data phase
+ * (opcode bits 1:0) and no length the kernel can tell would have the
+ * controller DMA to whatever the caller maps, bus address 0 included when
+ * it maps nothing; one without a data phase must not map a buffer.
+ */
+static bool nvme_uring_data_sized(struct nvme_command *c,
+				  const struct nvme_uring_data *d)
+{
+	bool data = c->common.opcode & 3;
+
+	/* only one action of Zone Management Send has a data phase */
+	if (c->common.opcode == nvme_cmd_zone_mgmt_send)
+		data = (le32_to_cpu(c->common.cdw13) & 0xff) ==
+			NVME_ZONE_SET_DESC_EXT;
+	if (data)
+		return d->xfer;
+	return !d->data_len;
+}
+
+/*
+ * A timeout shorter than the queue's default expires first: 5.10 aborts
+ * an I/O command on its first expiry and resets the controller on the
+ * second (an admin command: on the first), which every user of the
+ * controller feels. Shorter timeouts are for CAP_SYS_ADMIN.
+ */
+static bool nvme_uring_timeout_short(struct request_queue *q,
+				     const struct nvme_uring_data *d)
+{
+	return d->timeout_ms && msecs_to_jiffies(d->timeout_ms) < q->rq_timeout;
+}
+
+/*
  * capable() last: it is expensive (upstream measured 45% of peak IOPS).
  * Without CAP_SYS_ADMIN a command may move data only when the kernel knows
- * how much (@d->xfer): it cannot size the mapping of any other.
+ * how much (@d->xfer), and may not shorten the driver's timeout.
  */
 static bool nvme_cmd_allowed(struct nvme_ns *ns, struct nvme_command *c,
-			     struct file *file, const struct nvme_uring_data *d)
+			     struct file *file, const struct nvme_uring_data *d,
+			     struct request_queue *q)
 {
-	if ((!d->data_len || d->xfer) &&
+	if (nvme_uring_data_sized(c, d) && !nvme_uring_timeout_short(q, d) &&
 	    nvme_cmd_allowed_unprivileged(ns, c, file->f_mode & FMODE_WRITE))
 		return true;
 	return capable(CAP_SYS_ADMIN);
@@ -262,7 +304,7 @@ static int nvme_uring_cmd_get_indirect(struct io_uring_cmd *ioucmd,
 		return -EINVAL;
 	if (READ_ONCE(ind->len) != sizeof(cmd))
 		return -EINVAL;
-	ucmd = nvme_uring_user_ptr(READ_ONCE(ind->addr));
+	ucmd = nvme_uring_user_ptr(READ_ONCE(ind->addr), d->compat);
 	if (copy_from_user(&cmd, ucmd, sizeof(cmd)))
 		return -EFAULT;
 	if (cmd.flags || cmd.rsvd1 || cmd.rsvd2)
@@ -311,21 +353,54 @@ static int nvme_uring_compact_opcode(u8 opcode, bool *has_data)
 	}
 }
 
-/* Data (and separate metadata) bytes a read, write or compare moves. */
+/*
+ * Can the kernel size @ns's transfers? Not when the namespace is kept only
+ * as a generic device (its format was never set up: ms, PI and features are
+ * not known), nor when its LBA data size is one the block layer refuses.
+ */
+static bool nvme_uring_ns_sized(struct nvme_ns *ns)
+{
+	switch (ns->head->ids.csi) {
+	case NVME_CSI_NVM:
+		break;
+	case NVME_CSI_ZNS:
+		if (IS_ENABLED(CONFIG_BLK_DEV_ZONED))
+			break;
+		return false;
+	default:
+		return false;
+	}
+	return ns->lba_shift >= SECTOR_SHIFT && ns->lba_shift <= PAGE_SHIFT;
+}
+
+/*
+ * Data and separate metadata bytes a read, write, compare or zone append
+ * moves. With PRACT set on a format whose metadata is only the protection
+ * information the controller inserts or strips it: no metadata moves, in
+ * the data (extended LBAs) or beside it. A format that has no separate
+ * metadata to move cannot take a metadata buffer.
+ */
 static int nvme_uring_rw_xfer(struct nvme_ns *ns, struct nvme_command *c,
 			      struct nvme_uring_data *d)
 {
 	u64 nlb = (u64)le16_to_cpu(c->rw.length) + 1;
 	bool pract = le16_to_cpu(c->rw.control) & NVME_RW_PRINFO_PRACT;
-	bool ext = ns->features & NVME_NS_EXT_LBAS;
+	u64 ms = ns->ms;
 
+	if (!nvme_uring_ns_sized(ns))
+		return 0;
+	if (pract && nvme_ns_has_pi(ns))
+		ms = 0;
 	d->xfer = nlb << ns->lba_shift;
-	if (ext)
-		d->xfer += nlb * ns->ms;
-	/* PRACT on a PI-only format: the controller adds or strips the PI */
-	if (ns->ms && !ext && !(pract && nvme_ns_has_pi(ns)) &&
-	    d->metadata_len < nlb * ns->ms)
+	if (ns->features & NVME_NS_EXT_LBAS) {
+		d->xfer += nlb * ms;
+		ms = 0;
+	}
+	if (d->metadata_len && !ms)
 		return -EINVAL;
+	if (d->metadata_len < nlb * ms)
+		return -EINVAL;
+	d->meta_xfer = nlb * ms;
 	return 0;
 }
 
@@ -369,6 +444,7 @@ static int nvme_uring_cmd_get_compact(struct io_uring_cmd *ioucmd,
 	d->vec = false;
 	d->result = NULL;
 	d->xfer = 0;
+	d->meta_xfer = 0;
 	if (has_data && (nvme_uring_rw_xfer(ns, c, d) || !d->addr))
 		return -EINVAL;
 	return d->data_len == d->xfer ? 0 : -EINVAL;
@@ -390,6 +466,24 @@ static u64 nvme_uring_admin_xfer(struct nvme_command *c)
 	}
 }
 
+/*
+ * Copy's source range list: NR (CDW12 bits 7:0) + 1 entries of the
+ * descriptor format in CDW12 bits 11:8 (0: 32 bytes, 1: 40 bytes).
+ */
+static u64 nvme_uring_copy_xfer(u32 cdw12)
+{
+	u64 nr = (cdw12 & 0xff) + 1;
+
+	switch ((cdw12 >> 8) & 0xf) {
+	case 0:
+		return nr * 32;
+	case 1:
+		return nr * 40;
+	default:
+		return 0;
+	}
+}
+
 /* The bytes an I/O command moves, for those the kernel can tell. */
 static int nvme_uring_io_xfer(struct nvme_ns *ns, struct nvme_command *c,
 			      struct nvme_uring_data *d)
@@ -404,6 +498,9 @@ static int nvme_uring_io_xfer(struct nvme_ns *ns, struct nvme_command *c,
 		return nvme_uring_rw_xfer(ns, c, d);
 	case nvme_cmd_dsm:
 		d->xfer = ((cdw10 & 0xff) + 1) * sizeof(struct nvme_dsm_range);
+		return 0;
+	case NVME_CMD_COPY:
+		d->xfer = nvme_uring_copy_xfer(le32_to_cpu(c->common.cdw12));
 		return 0;
 	case nvme_cmd_zone_mgmt_recv:
 		d->xfer = ((u64)le32_to_cpu(c->common.cdw12) + 1) * 4;
@@ -429,6 +526,7 @@ static int nvme_uring_check_xfer(struct nvme_ns *ns, struct nvme_command *c,
 	int ret = 0;
 
 	d->xfer = 0;
+	d->meta_xfer = 0;
 	if (ns)
 		ret = nvme_uring_io_xfer(ns, c, d);
 	else
@@ -491,7 +589,7 @@ static int nvme_uring_map_data(struct io_uring_cmd *ioucmd,
 			       struct nvme_uring_data *d)
 {
 	struct request_queue *q = req->q;
-	void __user *ubuf = nvme_uring_user_ptr(d->addr);
+	void __user *ubuf = nvme_uring_user_ptr(d->addr, d->compat);
 	int rw = nvme_is_write(nvme_req(req)->cmd) ? WRITE : READ;
 	struct iovec fast_iov[UIO_FASTIOV], *iov = fast_iov;
 	u32 len = nvme_uring_map_len(d);
@@ -505,9 +603,10 @@ static int nvme_uring_map_data(struct io_uring_cmd *ioucmd,
 		if (len > (queue_max_hw_sectors(q) << SECTOR_SHIFT))
 			return -EINVAL;
 		/* registered pages are mapped as they are: no bounce */
-		if ((d->addr | len) & queue_dma_alignment(q))
+		if (((uintptr_t)ubuf | len) & queue_dma_alignment(q))
 			return -EINVAL;
-		ret = io_uring_cmd_import_fixed(d->addr, len, rw, &iter, ioucmd);
+		ret = io_uring_cmd_import_fixed((uintptr_t)ubuf, len, rw, &iter,
+						ioucmd);
 		if (ret < 0)
 			return ret;
 		return nvme_map_user_fixed(req, &iter);
@@ -517,7 +616,9 @@ static int nvme_uring_map_data(struct io_uring_cmd *ioucmd,
 			return -EINVAL;
 		return blk_rq_map_user(q, req, NULL, ubuf, len, GFP_KERNEL);
 	}
-	ret = import_iovec(rw, ubuf, d->data_len, UIO_FASTIOV, &iov, &iter);
+	/* in the ring's mode: SQPOLL and io-wq are not in a compat syscall */
+	ret = __import_iovec(rw, ubuf, d->data_len, UIO_FASTIOV, &iov, &iter,
+			     d->compat);
 	if (ret < 0)
 		return ret;
 	if (d->xfer && iov_iter_count(&iter) >= d->xfer)
@@ -544,58 +645,70 @@ static int nvme_uring_unmap_data(struct io_uring_cmd *ioucmd, struct bio *bio)
 	return blk_rq_unmap_user(bio);
 }
 
-/* Attach a bounce buffer for the separate metadata of @d to @req. */
-static struct nvme_uring_meta *nvme_uring_map_meta(struct request *req,
+/*
+ * The most separate metadata a command on @ns can move: that of the
+ * largest transfer of its queue in the smallest blocks, and never more
+ * than one bio's worth.
+ */
+static u32 nvme_uring_meta_max(struct nvme_ns *ns)
+{
+	u64 max = (u64)queue_max_hw_sectors(ns->queue) * ns->ms;
+
+	return min_t(u64, max, PAGE_SIZE * BIO_MAX_PAGES);
+}
+
+/*
+ * Attach a bounce buffer for the separate metadata of @d to @req: the
+ * metadata the command moves when the kernel can tell (@d->meta_xfer),
+ * else the caller's whole buffer, bounded. It is only as long as what is
+ * copied back, and starts zeroed (nvme_add_user_metadata()).
+ */
+static struct nvme_uring_meta *nvme_uring_map_meta(struct nvme_ns *ns,
+						   struct request *req,
 						   struct nvme_uring_data *d)
 {
-	struct bio_integrity_payload *bip;
 	struct nvme_uring_meta *meta;
-	struct bio *bio = req->bio;
-	int ret = -ENOMEM;
+	u32 len = d->meta_xfer ? d->meta_xfer : d->metadata_len;
+	void *buf;
 
 	/* bounced: the user buffer needs no alignment */
-	if (!bio || !d->metadata ||
-	    d->metadata_len > PAGE_SIZE * BIO_MAX_PAGES)
+	if (!req->bio || !d->metadata || len > nvme_uring_meta_max(ns))
 		return ERR_PTR(-EINVAL);
-	meta = kmalloc(struct_size(meta, buf, d->metadata_len), GFP_KERNEL);
+	meta = kzalloc(sizeof(*meta), GFP_KERNEL | __GFP_ACCOUNT);
 	if (!meta)
 		return ERR_PTR(-ENOMEM);
-	meta->ubuf = nvme_uring_user_ptr(d->metadata);
-	meta->len = d->metadata_len;
+	meta->ubuf = nvme_uring_user_ptr(d->metadata, d->compat);
+	meta->len = len;
 	meta->read = req_op(req) == REQ_OP_DRV_IN;
-	if (req_op(req) == REQ_OP_DRV_OUT &&
-	    copy_from_user(meta->buf, meta->ubuf, meta->len)) {
-		ret = -EFAULT;
-		goto out_free_meta;
+	buf = nvme_add_user_metadata(req->bio, meta->ubuf, len, 0,
+				     req_op(req) == REQ_OP_DRV_OUT);
+	if (IS_ERR(buf)) {
+		kfree(meta);
+		return buf;
 	}
-	bip = bio_integrity_alloc(bio, GFP_KERNEL, 1);
-	if (IS_ERR(bip)) {
-		ret = PTR_ERR(bip);
-		goto out_free_meta;
-	}
-	bip->bip_iter.bi_size = meta->len;
-	if (bio_integrity_add_page(bio, virt_to_page(meta->buf), meta->len,
-				   offset_in_page(meta->buf)) != meta->len)
-		goto out_free_meta;	/* the bip goes with the bio */
+	meta->buf = buf;
 	req->cmd_flags |= REQ_INTEGRITY;
 	return meta;
+}
 
-out_free_meta:
+static void nvme_uring_free_meta(struct nvme_uring_meta *meta)
+{
+	kfree(meta->buf);
 	kfree(meta);
-	return ERR_PTR(ret);
 }
 
 /*
  * What the task callback will write to user memory for @d: the metadata
  * bounce buffer, the indirect forms' result pointer; NULL if neither.
  */
-static struct nvme_uring_meta *nvme_uring_prep_meta(struct request *req,
+static struct nvme_uring_meta *nvme_uring_prep_meta(struct nvme_ns *ns,
+						    struct request *req,
 						    struct nvme_uring_data *d)
 {
 	struct nvme_uring_meta *meta;
 
 	if (d->metadata_len) {
-		meta = nvme_uring_map_meta(req, d);
+		meta = nvme_uring_map_meta(ns, req, d);
 		if (IS_ERR(meta))
 			return meta;
 	} else if (d->result) {
@@ -643,7 +756,7 @@ static void nvme_uring_task_cb(struct io_uring_cmd *ioucmd,
 		else
 			status = nvme_uring_finish_meta(pdu->meta, pdu->result,
 							status);
-		kfree(pdu->meta);
+		nvme_uring_free_meta(pdu->meta);
 	}
 	io_uring_cmd_done(ioucmd, status, pdu->result, issue_flags);
 }
@@ -705,6 +818,32 @@ static struct request *nvme_uring_alloc_request(struct request_queue *q,
 	return req;
 }
 
+/*
+ * Admin commands that change the format or the set of namespaces, or the
+ * controller's capabilities (Format NVM, Sanitize, Namespace Management
+ * and Attachment, Firmware Commit, ...), need every queue frozen around
+ * them and the namespaces rescanned after: the ioctl runs them between
+ * nvme_passthru_start() and nvme_passthru_end(). An asynchronous command
+ * cannot hold a freeze until it completes, and without the rescan every
+ * length the kernel computes afterwards (lba_shift, ms) is stale. They
+ * are refused here: use the ioctl.
+ */
+static bool nvme_uring_admin_needs_sync(struct nvme_ctrl *ctrl, u8 opcode)
+{
+	switch (opcode) {
+	case nvme_admin_format_nvm:
+	case nvme_admin_sanitize_nvm:
+	case nvme_admin_ns_mgmt:
+	case nvme_admin_ns_attach:
+		return true;
+	default:
+		return nvme_command_effects(ctrl, NULL, opcode) &
+			(NVME_CMD_EFFECTS_LBCC | NVME_CMD_EFFECTS_NCC |
+			 NVME_CMD_EFFECTS_NIC | NVME_CMD_EFFECTS_CCC |
+			 NVME_CMD_EFFECTS_CSE_MASK);
+	}
+}
+
 /* Issue command @c with buffers @d on @ns (an I/O queue) or @ctrl's admin. */
 static int nvme_uring_cmd_issue(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
 				struct io_uring_cmd *ioucmd,
@@ -723,7 +862,9 @@ static int nvme_uring_cmd_issue(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
 	ret = nvme_uring_check_xfer(ns, c, d);
 	if (ret)
 		return ret;
-	if (!nvme_cmd_allowed(ns, c, ioucmd->file, d))
+	if (!ns && nvme_uring_admin_needs_sync(ctrl, c->common.opcode))
+		return -EOPNOTSUPP;
+	if (!nvme_cmd_allowed(ns, c, ioucmd->file, d, q))
 		return -EACCES;
 	if ((issue_flags & IO_URING_F_IOPOLL) &&
 	    !test_bit(QUEUE_FLAG_POLL, &q->queue_flags))
@@ -742,7 +883,7 @@ static int nvme_uring_cmd_issue(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
 		if (ns)
 			req->bio->bi_disk = ns->disk;
 	}
-	meta = nvme_uring_prep_meta(req, d);
+	meta = nvme_uring_prep_meta(ns, req, d);
 	if (IS_ERR(meta)) {
 		ret = PTR_ERR(meta);
 		goto out_unmap;
@@ -755,11 +896,11 @@ static int nvme_uring_cmd_issue(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
 	pdu->cookie = BLK_QC_T_NONE;
 	if (issue_flags & IO_URING_F_IOPOLL) {
 		pdu->cookie = request_to_qc_t(req->mq_hctx, req);
-		WRITE_ONCE(ioucmd->cookie, current->mm);
+		WRITE_ONCE(ioucmd->cookie, current);
 	}
 	req->end_io_data = ioucmd;
-	blk_execute_rq_nowait(q, ns ? ns->disk : NULL, req, 0,
-			      nvme_uring_cmd_end_io);
+	blk_execute_rq_batched(q, ns ? ns->disk : NULL, req,
+			       nvme_uring_cmd_end_io);
 	return -EIOCBQUEUED;
 
 out_unmap:
@@ -778,6 +919,7 @@ static int nvme_uring_cmd_io(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
 	struct nvme_command c;
 	int ret;
 
+	d.compat = IS_ENABLED(CONFIG_COMPAT) && (issue_flags & IO_URING_F_COMPAT);
 	switch (ioucmd->cmd_op) {
 	case NVME_URING_CMD_IO_COMPACT:
 		ret = nvme_uring_cmd_get_compact(ioucmd, ns, &c, &d);
@@ -850,8 +992,8 @@ int nvme_ns_chr_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
  *
  * Polls the command's queue and, once its end_io ran (it cannot touch
  * user memory: 5.10 calls it under the poll queue's spinlock), finishes
- * the command here, in the poller's task, when that is the submitter's
- * address space; otherwise in the submitter's task. The ring serializes
+ * the command here when the poller is the submitting task; otherwise in
+ * the submitter's task. The ring serializes
  * the calls for one command (uring_lock) and stops once it is done.
  *
  * Return: the number of completions found.
@@ -874,7 +1016,7 @@ int nvme_ns_chr_uring_cmd_iopoll(struct io_uring_cmd *ioucmd, bool spin)
 		if (blk_qc_t_valid(smp_load_acquire(&pdu->cookie)))
 			return found;
 	}
-	if (READ_ONCE(ioucmd->cookie) == current->mm) {
+	if (READ_ONCE(ioucmd->cookie) == current) {
 		nvme_uring_task_cb(ioucmd, 0);
 		return 1;
 	}
