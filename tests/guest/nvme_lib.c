@@ -168,9 +168,17 @@ bool t_have_overlay(void)
  * May this process send admin passthrough through the ioctl (needs
  * CAP_SYS_ADMIN)? Probed once, with an Identify Controller.
  */
+static int have_admin_ioctl = -1;
+
+/* After a change of credentials: probe the admin ioctl again. */
+void t_reprobe_privileges(void)
+{
+	have_admin_ioctl = -1;
+}
+
 bool t_have_admin_ioctl(void)
 {
-	static int have = -1;
+	int have = have_admin_ioctl;
 	struct nvme_uring_cmd c;
 	void *id;
 	int fd;
@@ -181,6 +189,7 @@ bool t_have_admin_ioctl(void)
 	fd = t_open(NVME_CTRL_DEV, O_RDONLY);
 	t_cmd_identify(&c, 0, 1, id);
 	have = t_ioctl_admin(fd, &c, NULL) == 0;
+	have_admin_ioctl = have;
 	close(fd);
 	free(id);
 	return have;

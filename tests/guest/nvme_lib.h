@@ -69,6 +69,7 @@ bool t_have_overlay(void);
 bool t_have_poll_queues(void);
 int t_reset_controller(void);
 bool t_have_admin_ioctl(void);
+void t_reprobe_privileges(void);
 void t_need_admin_ioctl(const char *what);
 void t_ns_open(struct tns *ns, const char *path, int flags);
 bool t_setup_both(struct tns ns[2], struct io_uring *big,
