@@ -10,11 +10,12 @@
  * The command: NVME_URING_CMD_IO_VEC reading two blocks of /dev/ng0n1
  * into two buffers, its iovec array in the 32-bit layout (struct
  * compat_iovec: two 32-bit words) and every pointer below 4 GiB, submitted
- * by 64-bit io_uring_enter() (issued inline, in a 64-bit syscall), from
- * io-wq (IOSQE_ASYNC) and, with CAP_SYS_ADMIN, by an SQPOLL thread
- * created in a 64-bit syscall... the last two are what 5.10's io threads
- * get right by inheritance (they keep the creating syscall's TS_COMPAT),
- * the first is what only the ring's mode gets right.
+ * by 64-bit io_uring_enter(): issued inline (in that 64-bit syscall),
+ * from io-wq (IOSQE_ASYNC: a worker the 64-bit syscall created) and, with
+ * CAP_SYS_ADMIN, by the SQPOLL thread. 5.10's io threads keep the
+ * TS_COMPAT of the syscall that created them, so the SQPOLL thread (made
+ * by the 32-bit setup) reads 32-bit without help; before series 0021 the
+ * other two read the iovecs as 64-bit and failed with -EFAULT.
  */
 #include <errno.h>
 #include <fcntl.h>
