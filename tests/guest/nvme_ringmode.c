@@ -138,6 +138,8 @@ static int run(struct raw_ring *r, int fd, __u32 cmd_op, __u8 sqe_flags,
 	return res;
 }
 
+static bool ours;	/* our kernel (the overlay forms), else upstream */
+
 static void rw(struct nvme_uring_cmd *c, __u32 nsid, __u8 opcode,
 	       void *addr, __u32 len)
 {
@@ -165,8 +167,12 @@ static void read_vec(struct raw_ring *r, int fd, __u32 nsid, __u8 flags,
 	iov[1].len = LBS;
 	rw(&c, nsid, OP_READ, iov, NBLK);
 	res = run(r, fd, NVME_URING_CMD_IO_VEC, flags, &c, sqpoll);
-	t_check(res == 0, "32-bit ring, IO_VEC with 32-bit iovecs, %s (res %d)",
-		how, res);
+	if (ours || !res)
+		t_check(res == 0, "32-bit ring, IO_VEC with 32-bit iovecs, %s (res %d)",
+			how, res);
+	else	/* upstream reads them by the syscall's mode */
+		printf("# upstream has this hole too: 32-bit ring, IO_VEC, %s (res %d)\n",
+		       how, res);
 	if (!res)
 		t_check(!memcmp(buf, want, LBS) &&
 			!memcmp(buf + 4096, want + LBS, LBS),
@@ -183,6 +189,7 @@ int main(void)
 	int fd, ret, i, nsid;
 
 	t_need_uring_cmd();
+	ours = t_have_overlay();
 	fd = t_open(NVME_NG1, O_RDWR);
 	nsid = ioctl(fd, NVME_IOCTL_ID);
 	if (nsid <= 0)
