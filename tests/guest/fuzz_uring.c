@@ -3,11 +3,13 @@
  * fuzz-uring: a deterministic, seed-driven fuzzer for NVMe passthrough over
  * IORING_OP_URING_CMD (issue 7). It sends random and mutated uring_cmds in
  * every form (upstream's 128-byte SQE, the compact and indirect overlays)
- * to the scratch namespace (/dev/ng0n3: any command), /dev/ng0n1 (reads
- * only) and /dev/nvme0 (an admin allowlist), on ordinary, CQE32, big,
- * IOPOLL and SQPOLL rings, and checks that every completion is 0, an NVMe
- * status or an errno from a known set, that nothing hangs, and that the
- * device still works at the end.
+ * to the scratch namespace (/dev/ng0n3: any command), /dev/ng0n1 and
+ * /dev/ng0n2 (reads only; ng0n2 has separate metadata) and /dev/nvme0 (an
+ * admin allowlist), on ordinary, CQE32, big, IOPOLL and SQPOLL rings, and
+ * checks that every completion is 0, an NVMe status or an errno from a
+ * known set, that nothing hangs, that no metadata buffer comes back with
+ * bytes the device did not move (md_check()), and that the device still
+ * works at the end.
  *
  * usage: fuzz-uring --seed S --seconds N [--iterations K] [-v]
  *		     [--ns /dev/ngXnY --lba FIRST:COUNT] [--no-drain]
@@ -17,7 +19,7 @@
  * SAFETY: every SQE goes through sanitize_sqe() after it is built and
  * before it is submitted, and so does the struct nvme_passthru_cmd64 an
  * indirect SQE points at. By the device the SQE reaches (fd or fixed file):
- * - ng0n1: only flush, read, compare and verify;
+ * - ng0n1, ng0n2: only flush, read, compare and verify;
  * - scratch: any opcode; LBA ranges in CDW10-12 are clamped into the
  *   scratch range; a command with another nsid may only read; DSM, copy,
  *   vendor and unknown opcodes only when the scratch is a whole namespace;
@@ -31,6 +33,7 @@
  * see fit_admin(). Commands
  * and iovec arrays live in an arena that no data pointer may reach, and a
  * slab of them is reused only once every command that used it completed.
+ * The same holds for the checked metadata buffers (md_take()).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -77,6 +80,10 @@
 #define ZONE_END	(SLAB_SIZE - PAGE)	/* then a PROT_NONE page */
 #define NSLABS		(ARENA_SIZE / SLAB_SIZE)
 #define GEN_MAX		400			/* SQEs per ring, < NSLOTS */
+#define MD_SLOT		(64ul << 10)		/* a checked metadata buffer */
+#define MD_STRIDE	(MD_SLOT + PAGE)	/* then a PROT_NONE page */
+#define MD_SLOTS	2048
+#define MD_NS		"/dev/ng0n2"		/* the metadata target */
 
 /* NVMe opcodes */
 enum {
@@ -131,13 +138,17 @@ static struct {
 	unsigned int stall_ms;
 } opt = { .seed = 1, .seconds = 60, .ns = "/dev/ng0n3", .stall_ms = 90000 };
 
-enum cls { C_RO, C_SCR, C_ADM, C_NONE };
-static const char *const cls_name[] = { "ng0n1", "scratch", "nvme0", "none" };
+enum cls { C_RO, C_SCR, C_ADM, C_MD, C_NONE };
+static const char *const cls_name[] = {
+	"ng0n1", "scratch", "nvme0", "ng0n2", "none",
+};
+#define NFILES	(C_NONE + 1)	/* registered: every device and a hole */
 
 struct dev {
 	const char *path;
 	int fd;
 	uint32_t nsid, lbs, ms;
+	bool ext;		/* metadata at the end of each LBA's data */
 	uint64_t nsze;
 	uint64_t lo, hi;	/* the LBAs writes may touch: [lo, hi) */
 	bool partial;		/* a range of a namespace, not all of it */
@@ -157,6 +168,8 @@ static struct {
 	uint64_t reg_fail;
 	uint64_t threads, early_close, doomed, fixed, vec, indirect, compact;
 	uint64_t big_form, odd_op, conv;
+	uint64_t md_checked, md_reads, md_room, md_bad, md_foreign;
+	uint64_t md_noslot, md_retired;
 	struct hist res[512];
 	unsigned int nres;
 } st;
@@ -201,7 +214,7 @@ skip(const char *fmt, ...)
 
 /* ---- memory: data pool, doomed buffers, the command arena ---- */
 
-static char *pool, *ro_data, *hole, *doom_zone, *arena;
+static char *pool, *ro_data, *hole, *doom_zone, *arena, *md_zone;
 static char *ro_cmd[C_NONE];		/* one read-only command per class */
 static char *slab_free[NSLABS];
 static unsigned int nslab_free, doom_next;
@@ -238,15 +251,17 @@ static void mem_init(void)
 	hole = reserve(PAGE);
 	doom_zone = reserve(DOOM_SLOTS * DOOM_SIZE + PAGE);
 	arena = reserve(ARENA_SIZE);
-	arena_used = 4 * PAGE;	/* three canonical command pages, a guard */
+	arena_used = (C_NONE + 1) * PAGE;	/* canonical commands, a guard */
 	for (i = 0; i < C_NONE; i++)
 		ro_cmd[i] = arena + i * PAGE;
+	md_zone = reserve(MD_SLOTS * MD_STRIDE);
 }
 
-/* Does [a, a + len) touch the arena (commands, iovec arrays)? */
-static bool in_arena(uint64_t a, uint64_t len)
+/* Does [a, a + len) touch [base, base + size)? */
+static bool overlaps(uint64_t a, uint64_t len, const char *base,
+		     uint64_t size)
 {
-	uint64_t lo = (uintptr_t)arena, hi = lo + ARENA_SIZE;
+	uint64_t lo = (uintptr_t)base, hi = lo + size;
 	uint64_t e = a + len;
 
 	if (!len)
@@ -254,6 +269,19 @@ static bool in_arena(uint64_t a, uint64_t len)
 	if (e < a)
 		e = UINT64_MAX;
 	return a < hi && e > lo;
+}
+
+/* Does [a, a + len) touch the arena (commands, iovec arrays)? */
+static bool in_arena(uint64_t a, uint64_t len)
+{
+	return overlaps(a, len, arena, ARENA_SIZE);
+}
+
+/* May no data buffer be there: the arena, the checked metadata slots? */
+static bool data_forbidden(uint64_t a, uint64_t len)
+{
+	return in_arena(a, len) ||
+	       overlaps(a, len, md_zone, MD_SLOTS * MD_STRIDE);
 }
 
 /* A pointer the kernel can only fail on. */
@@ -308,6 +336,98 @@ static void doom_put(char *p)
 		die("munmap doom: %s", strerror(errno));
 }
 
+/*
+ * Checked separate-metadata buffers (md_check()): 64 KiB slots in a zone
+ * of their own, each followed by a PROT_NONE page, so that a kernel
+ * copying past a long buffer faults there instead of writing into the
+ * next slot. No data pointer may reach the zone (data_forbidden()), and
+ * only the command a slot was given to points into it: a slot is one
+ * command's from its generation to its CQE, then free again. A command
+ * abandoned in a closed ring may still complete into its slot, so that
+ * slot is retired (unmapped, never reused), like the ring's slab. Slots
+ * are mapped when first needed; with none left a command gets an
+ * unchecked buffer (counted).
+ */
+struct md_buf {
+	char *slot;		/* NULL: no checked buffer */
+	uint32_t off, len;	/* the metadata pointer is slot + off */
+	uint8_t pat;		/* every byte of the slot at the submit */
+	/* the command as the kernel will read it (md_arm()) */
+	bool seen;		/* it carries the pointer */
+	bool back;		/* it may copy metadata back: zeroes are fine */
+	uint8_t opcode;
+	uint32_t nlb, ms;
+	uint32_t keep;		/* bytes from the pointer the device may write */
+	const char *form;
+};
+
+static uint32_t md_free[MD_SLOTS], nmd_free, md_next;
+
+/*
+ * The pattern changes with the SQE: a bounce buffer recycled from an
+ * earlier command's metadata and copied back would otherwise show that
+ * command's pattern and pass.
+ */
+static const uint8_t md_pats[] = {
+	0xa5, 0x5a, 0xc3, 0x96, 0x69, 0xe1, 0x1e, 0x87,
+};
+
+/*
+ * Where a buffer of @len starts in its slot (@o: a draw below 100):
+ * mostly at the start; some misaligned (the kernel bounces metadata, it
+ * needs no alignment); some ending right at the guard page.
+ */
+static uint32_t md_offset(uint32_t len, unsigned int o)
+{
+	if (o < 75 || !len || len > MD_SLOT)
+		return 0;
+	if (o < 90)
+		return o - 74;
+	return MD_SLOT - len;
+}
+
+/* A slot for SQE #@seq's metadata of @len bytes, filled with its pattern. */
+static bool md_take(struct md_buf *m, uint64_t seq, uint32_t len,
+		    unsigned int o)
+{
+	uint32_t i;
+
+	if (nmd_free) {
+		i = md_free[--nmd_free];
+	} else if (md_next < MD_SLOTS) {
+		i = md_next++;
+		set_prot(md_zone + i * MD_STRIDE, MD_SLOT,
+			 PROT_READ | PROT_WRITE);
+	} else {
+		st.md_noslot++;
+		return false;
+	}
+	m->slot = md_zone + i * MD_STRIDE;
+	m->pat = md_pats[seq % sizeof(md_pats)];
+	m->len = len;
+	m->off = md_offset(len, o);
+	memset(m->slot, m->pat, MD_SLOT);
+	return true;
+}
+
+/* The command completed: its slot is free. */
+static void md_put(struct md_buf *m)
+{
+	md_free[nmd_free++] = (m->slot - md_zone) / MD_STRIDE;
+	m->slot = NULL;
+}
+
+/* The command was abandoned: unmapped (a late copy faults), never reused. */
+static void md_retire(struct md_buf *m)
+{
+	if (mmap(m->slot, MD_SLOT, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
+		 -1, 0) == MAP_FAILED)
+		die("munmap metadata slot: %s", strerror(errno));
+	st.md_retired++;
+	m->slot = NULL;
+}
+
 /* ---- rings ---- */
 
 struct kind {
@@ -342,6 +462,7 @@ struct rec {
 	uint64_t seq;
 	unsigned char bytes[128];	/* the SQE as submitted */
 	unsigned char cmd[80];		/* the indirect command as submitted */
+	struct md_buf md;		/* its checked metadata buffer, if any */
 	bool done;			/* its CQE arrived */
 };
 
@@ -350,7 +471,7 @@ struct fring {
 	struct kind *kind;
 	bool big, iopoll, sqpoll;
 	unsigned int entries;
-	enum cls file_cls[4];
+	enum cls file_cls[NFILES];
 	int nfiles;
 	struct iovec bufs[4];
 	unsigned int nbufs;
@@ -419,15 +540,15 @@ static enum cls sqe_cls(const struct fring *fr,
 		return fr->file_cls[sqe->fd];
 	}
 	for (i = 0; i < C_NONE; i++)
-		if (devs[i].fd == sqe->fd)
+		if (devs[i].fd >= 0 && devs[i].fd == sqe->fd)
 			return i;
 	return C_NONE;
 }
 
-/* Bytes the kernel maps for a plain buffer; no pointer into the arena. */
+/* Bytes the kernel maps for a plain buffer; none in the arena or slots. */
 static uint64_t data_mapped(struct nvme_uring_cmd *c)
 {
-	if (in_arena(c->addr, c->data_len))
+	if (data_forbidden(c->addr, c->data_len))
 		c->addr = 0;
 	return c->data_len;
 }
@@ -456,7 +577,7 @@ static uint64_t vec_mapped(struct nvme_uring_cmd *c, const struct fring *fr)
 	for (i = 0; i < c->data_len; i++) {
 		memcpy(&v, (char *)(uintptr_t)c->addr + i * sizeof(v),
 		       sizeof(v));
-		if (in_arena((uintptr_t)v.iov_base, v.iov_len)) {
+		if (data_forbidden((uintptr_t)v.iov_base, v.iov_len)) {
 			c->addr = 0;
 			return 0;
 		}
@@ -472,7 +593,7 @@ static void policy_opcode(struct nvme_uring_cmd *c, enum cls k)
 	const struct dev *d = &devs[C_SCR];
 
 	switch (k) {
-	case C_RO:
+	case C_RO: case C_MD:
 		if (!ro_op(c->opcode))
 			c->opcode = OP_READ;
 		break;
@@ -642,7 +763,7 @@ static void sanitize_cmd(struct nvme_uring_cmd *c, enum cls k,
 		clamp_lba(c, &devs[C_SCR]);
 	if (k == C_ADM)
 		fit_admin(c, mapped);
-	else if (k == C_RO || k == C_SCR)
+	else if (k == C_RO || k == C_SCR || k == C_MD)
 		fit_io(c, &devs[k], mapped);
 }
 
@@ -710,6 +831,80 @@ static bool vec_op(uint32_t op)
 	       op == NVME_URING_CMD_ADMIN_INDIRECT_VEC;
 }
 
+static bool io_op(uint32_t op)
+{
+	return op == NVME_URING_CMD_IO || op == NVME_URING_CMD_IO_VEC ||
+	       op == NVME_URING_CMD_IO_INDIRECT ||
+	       op == NVME_URING_CMD_IO_INDIRECT_VEC;
+}
+
+static const char *form_name(uint32_t op)
+{
+	switch (op) {
+	case NVME_URING_CMD_IO:
+		return "io";
+	case NVME_URING_CMD_IO_VEC:
+		return "io-vec";
+	case NVME_URING_CMD_ADMIN:
+		return "admin";
+	case NVME_URING_CMD_ADMIN_VEC:
+		return "admin-vec";
+	case NVME_URING_CMD_IO_COMPACT:
+		return "compact";
+	case NVME_URING_CMD_IO_INDIRECT:
+		return "io-indirect";
+	case NVME_URING_CMD_IO_INDIRECT_VEC:
+		return "io-indirect-vec";
+	case NVME_URING_CMD_ADMIN_INDIRECT:
+		return "admin-indirect";
+	case NVME_URING_CMD_ADMIN_INDIRECT_VEC:
+		return "admin-indirect-vec";
+	default:
+		return "odd-cmd_op";
+	}
+}
+
+/*
+ * What the kernel may do to @r's metadata slot, by the command as it will
+ * read it: after the sanitizer, which may have changed opcode and NLB, and
+ * in the form the SQE now has. Only struct nvme_uring_cmd in a 128-byte
+ * SQE and the indirect command carry a metadata pointer. The device moves
+ * separate metadata to the host only for a read on an I/O form, ms bytes
+ * per block of the namespace the SQE reaches (the kernel refuses any
+ * other nsid). The kernel copies metadata back only for a command without
+ * host-to-device data (opcode bit 0 clear): of a flush, say, the zeroes of
+ * its bounce buffer. Nothing else may change the slot.
+ */
+static void md_arm(const struct fring *fr, struct rec *r)
+{
+	const struct io_uring_sqe *sqe = r->sqe;
+	const struct nvme_uring_cmd_indirect *ic = (const void *)&sqe->cmd_op;
+	struct md_buf *m = &r->md;
+	uint32_t op = sqe->cmd_op;
+	uintptr_t slot = (uintptr_t)m->slot;
+	struct nvme_uring_cmd c;
+	uint64_t keep = 0;
+
+	memset(&c, 0, sizeof(c));
+	if (big_op(op) && fr->big)
+		memcpy(&c, sqe->cmd, sizeof(c));
+	else if (indirect_op(op) && r->slot && ic->addr == (uintptr_t)r->slot)
+		memcpy(&c, r->slot, sizeof(c));
+	m->form = form_name(op);
+	m->opcode = c.opcode;
+	m->nlb = c.cdw12 & 0xffff;
+	m->ms = r->cls == C_ADM || r->cls == C_NONE ? 0 : devs[r->cls].ms;
+	m->seen = c.metadata >= slot && c.metadata < slot + MD_SLOT;
+	m->back = m->seen && !(c.opcode & 1);
+	if (!m->seen)
+		return;
+	m->off = c.metadata - slot;
+	m->len = c.metadata_len;
+	if (io_op(op) && c.opcode == OP_READ)
+		keep = (uint64_t)(m->nlb + 1) * m->ms;
+	m->keep = keep < m->len ? keep : m->len;
+}
+
 /*
  * Last step before the submit: whatever the SQE became, by the cmd_op it
  * carries now, it may only do what the device it reaches allows.
@@ -739,6 +934,8 @@ static void sanitize_sqe(struct fring *fr, struct rec *r)
 	memcpy(r->bytes, sqe, fr->big ? 128 : 64);
 	if (r->slot)
 		memcpy(r->cmd, r->slot, sizeof(r->cmd));
+	if (r->md.slot)
+		md_arm(fr, r);
 }
 
 /* ---- generators ---- */
@@ -844,7 +1041,48 @@ static uint32_t want_io(const struct nvme_passthru_cmd64 *c,
 	}
 }
 
-static void gen_io(struct nvme_passthru_cmd64 *c, const struct dev *d)
+/*
+ * Separate metadata for an I/O command (on a namespace with it, reads,
+ * writes and compares need it): lengths for what the blocks need, more
+ * (where a bounce buffer copied back whole would show kernel memory),
+ * less, odd and huge ones. Mostly in a checked slot (md_take(); @r is
+ * NULL when the form carries no metadata), else in a pool page other
+ * commands share or at any pointer gen_ptr() makes: unchecked, for the
+ * error paths. The draws do not depend on whether a slot was free.
+ */
+static void gen_md(struct nvme_passthru_cmd64 *c, const struct dev *d,
+		   struct rec *r, uint32_t nlb)
+{
+	uint32_t need = (nlb + 1) * (d->ms ? d->ms : 8);
+	unsigned int w, o;
+
+	if (!pct(d->ms ? 90 : 6))
+		return;
+	switch (below(10)) {
+	case 0: case 1: case 2: case 3:
+		c->metadata_len = need;
+		break;
+	case 4: case 5: case 6:
+		c->metadata_len = need + 1 + below(pct(70) ? 64 : MD_SLOT);
+		break;
+	case 7:
+		c->metadata_len = need / 2;
+		break;
+	default:
+		c->metadata_len = gen_len(64);
+	}
+	w = below(10);
+	o = below(100);
+	if (w < 8 && r && md_take(&r->md, r->seq, c->metadata_len, o))
+		c->metadata = (uintptr_t)r->md.slot + r->md.off;
+	else if (w < 9)
+		c->metadata = (uintptr_t)pool + POOL_SIZE - PAGE;
+	else
+		c->metadata = gen_ptr(c->metadata_len, NULL);
+}
+
+static void gen_io(struct nvme_passthru_cmd64 *c, const struct dev *d,
+		   struct rec *r)
 {
 	static const uint8_t ops[] = {
 		OP_READ, OP_READ, OP_READ, OP_WRITE, OP_WRITE, OP_WRITE,
@@ -876,11 +1114,7 @@ static void gen_io(struct nvme_passthru_cmd64 *c, const struct dev *d)
 		c->cdw15 = (uint32_t)rnd();
 	}
 	c->data_len = gen_len(want_io(c, d));
-	if (pct(6)) {
-		c->metadata_len = pct(50) ? ((nlb & 7) + 1) * 8 : gen_len(64);
-		c->metadata = pct(80) ? (uintptr_t)pool + POOL_SIZE - PAGE :
-			      gen_ptr(c->metadata_len, NULL);
-	}
+	gen_md(c, d, r, nlb);
 }
 
 static void gen_admin(struct nvme_passthru_cmd64 *c)
@@ -1031,7 +1265,7 @@ static void pick_fd(struct io_uring_sqe *sqe, struct fring *fr, enum cls k)
 		return;
 	if (pct(50)) {
 		sqe->flags |= IOSQE_FIXED_FILE;
-		sqe->fd = below(5);
+		sqe->fd = below(NFILES + 1);
 		for (i = 0; i < fr->nfiles && pct(80); i++)
 			if (fr->file_cls[i] == k)
 				sqe->fd = i;
@@ -1168,22 +1402,28 @@ static void build_sqe(struct fring *fr, struct rec *r)
 {
 	static const enum cls pick[] = {
 		C_SCR, C_SCR, C_SCR, C_SCR, C_RO, C_RO, C_RO, C_ADM, C_ADM,
+		C_MD, C_MD,
 	};
 	struct io_uring_sqe *sqe = r->sqe;
 	struct nvme_passthru_cmd64 c;
 	enum cls k = pick[below(sizeof(pick) / sizeof(pick[0]))];
 	uint32_t op;
+	bool md;
 
+	if (devs[k].fd < 0)	/* no metadata target */
+		k = C_RO;
 	memset(sqe, 0, fr->big ? 128 : 64);
 	memset(&c, 0, sizeof(c));
 	sqe->opcode = IORING_OP_URING_CMD;
 	pick_fd(sqe, fr, k);
 	op = pick_cmd_op(k, fr->big);
 	sqe->cmd_op = op;
+	/* the forms that carry metadata (a command in a 64-byte SQE: none) */
+	md = indirect_op(op) || (big_op(op) && fr->big);
 	if (k == C_ADM)
 		gen_admin(&c);
 	else
-		gen_io(&c, &devs[k]);
+		gen_io(&c, &devs[k], md ? r : NULL);
 	if (vec_op(op))
 		gen_vec(&c, fr, r, c.data_len);
 	else if (pct(12))
@@ -1280,6 +1520,95 @@ static void report(const struct fring *fr, const struct rec *r, int res)
 	hexdump("sqe", r->bytes, fr->big ? 128 : 64);
 	if (r->slot)
 		hexdump("indirect command", r->cmd, sizeof(r->cmd));
+}
+
+/* ---- the metadata check ---- */
+
+/* Bytes of a slot that are neither its pattern nor, where allowed, 0. */
+struct foreign {
+	uint64_t n;
+	size_t first;
+	unsigned char bytes[16];
+};
+
+static void md_scan(const struct md_buf *m, size_t from, size_t to,
+		    bool zero_ok, struct foreign *f)
+{
+	const unsigned char *p = (const unsigned char *)m->slot;
+	uint64_t pw = 0x0101010101010101ull * m->pat, w;
+	size_t i = from;
+
+	while (i < to) {
+		/* eight bytes at a time while they are as expected */
+		if (!(i & 7) && to - i >= 8) {
+			memcpy(&w, p + i, 8);
+			if (w == pw || (zero_ok && !w)) {
+				i += 8;
+				continue;
+			}
+		}
+		if (p[i] != m->pat && (!zero_ok || p[i])) {
+			if (!f->n)
+				f->first = i;
+			if (f->n < sizeof(f->bytes))
+				f->bytes[f->n] = p[i];
+			f->n++;
+		}
+		i++;
+	}
+}
+
+static void md_report(const struct fring *fr, const struct rec *r, int res,
+		      const struct foreign *f)
+{
+	const struct md_buf *m = &r->md;
+	char buf[64], hex[sizeof(f->bytes) * 3 + 1] = "";
+	size_t i;
+
+	st.md_bad++;
+	st.md_foreign += f->n;
+	if (st.md_bad > MAX_REPORTS)
+		return;
+	for (i = 0; i < f->n && i < sizeof(f->bytes); i++)
+		snprintf(hex + 3 * i, 4, " %02x", f->bytes[i]);
+	printf("# BAD metadata: seed %" PRIu64 ", SQE #%" PRIu64
+	       ", form %s%s to %s on a %s ring, opcode 0x%02x, nlb %u, ms %u, metadata_len %u at slot offset %u, res %s, device moves %u: first foreign byte at %+lld from the metadata pointer, %" PRIu64
+	       " foreign bytes (pattern 0x%02x%s):%s\n",
+	       opt.seed, r->seq, m->form, m->seen ? "" : " (pointer not passed)",
+	       cls_name[r->cls], fr->kind->name, m->opcode, m->nlb, m->ms,
+	       m->len, m->off, res_name(res, buf, sizeof(buf)), m->keep,
+	       (long long)f->first - m->off, f->n, m->pat,
+	       m->back ? " or 0 past the move" : "", hex);
+}
+
+/*
+ * Separate metadata must come back as the device left it and nothing
+ * else: before the pointer and past the buffer the slot's pattern; in
+ * the buffer past what the device moves (md_arm()) the pattern, or 0
+ * where the kernel copies a zeroed bounce buffer back. Anything else is
+ * kernel memory (or another command's) disclosed, whatever the result.
+ */
+static void md_check(const struct fring *fr, struct rec *r, int res)
+{
+	struct md_buf *m = &r->md;
+	size_t a = m->off, b = a + m->keep, e = a + m->len;
+	struct foreign f = { 0 };
+
+	if (b > MD_SLOT)
+		b = MD_SLOT;
+	if (e > MD_SLOT)
+		e = MD_SLOT;
+	md_scan(m, 0, a, false, &f);
+	md_scan(m, b, e, m->back, &f);
+	md_scan(m, e, MD_SLOT, false, &f);
+	st.md_checked++;
+	if (!res && m->keep) {
+		st.md_reads++;
+		st.md_room += m->keep < m->len;
+	}
+	if (f.n)
+		md_report(fr, r, res, &f);
+	md_put(m);
 }
 
 static struct rec *find_rec(struct fring *fr, uint64_t seq)
@@ -1424,6 +1753,8 @@ static void reap_one(struct fring *fr, const struct io_uring_cqe *cqe)
 	r->done = true;
 	if (!res_ok(cqe->res))
 		report(fr, r, cqe->res);
+	if (r->md.slot)
+		md_check(fr, r, cqe->res);
 	if (opt.verbose > 1)
 		printf("#   sqe %" PRIu64 " -> %d\n", r->seq, cqe->res);
 }
@@ -1515,7 +1846,7 @@ static struct kind *pick_kind(void)
 static void ring_register(struct fring *fr)
 {
 	static const unsigned int sizes[] = { 4096, 65536, 256 << 10, 1 << 20 };
-	int fds[4];
+	int fds[NFILES];
 	unsigned int i, n = below(5);
 
 	/* --no-fixed: the same draws, no buffer registered */
@@ -1532,11 +1863,11 @@ static void ring_register(struct fring *fr)
 	fr->nfiles = 0;
 	if (pct(30))
 		return;
-	for (i = 0; i < 4; i++) {
-		fr->file_cls[i] = i < C_NONE ? (enum cls)i : C_NONE;
+	for (i = 0; i < NFILES; i++) {
 		fds[i] = i < C_NONE ? devs[i].fd : -1;
+		fr->file_cls[i] = fds[i] >= 0 ? (enum cls)i : C_NONE;
 	}
-	for (i = 3; i > 0; i--) {
+	for (i = NFILES - 1; i > 0; i--) {
 		unsigned int j = below(i + 1);
 		enum cls tc = fr->file_cls[i];
 		int tf = fds[i];
@@ -1546,8 +1877,8 @@ static void ring_register(struct fring *fr)
 		fr->file_cls[j] = tc;
 		fds[j] = tf;
 	}
-	if (!io_uring_register_files(&fr->ring, fds, 4))
-		fr->nfiles = 4;
+	if (!io_uring_register_files(&fr->ring, fds, NFILES))
+		fr->nfiles = NFILES;
 }
 
 static void *thread_submit(void *arg)
@@ -1613,7 +1944,7 @@ static void run_ring(void)
 {
 	static const unsigned int ents[] = { 4, 8, 16, 32, 64 };
 	struct fring *fr = calloc(1, sizeof(*fr));
-	unsigned int len, done = 0, n, mode;
+	unsigned int len, done = 0, n, mode, i;
 	bool clean = true;
 
 	if (!fr)
@@ -1655,6 +1986,10 @@ static void run_ring(void)
 	/* an abandoned ring's commands may still be read: keep its slab */
 	if (clean && fr->slab)
 		slab_free[nslab_free++] = fr->slab;
+	/* and their metadata may still be written */
+	for (i = 0; i < fr->nrecs; i++)
+		if (fr->recs[i].md.slot)
+			md_retire(&fr->recs[i].md);
 	free(fr);
 }
 
@@ -1707,6 +2042,7 @@ static void identify_ns(struct dev *d)
 		die("identify namespace %u failed", d->nsid);
 	memcpy(&d->nsze, id, 8);
 	f = id[26] & 0xf;
+	d->ext = id[26] & 0x10;
 	d->ms = id[128 + 4 * f] | id[129 + 4 * f] << 8;
 	d->lbs = 1u << id[130 + 4 * f];
 	if (!d->nsze || d->lbs < 512)
@@ -1748,6 +2084,49 @@ static void open_dev(enum cls k, const char *path, int flags)
 	d->nsid = id;
 }
 
+/* No metadata target: say why; its commands go to ng0n1. */
+static void md_none(struct dev *d, const char *why)
+{
+	printf("# no metadata target: %s %s; metadata checks only see buffers the kernel must leave alone\n",
+	       MD_NS, why);
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+}
+
+/*
+ * The metadata target: namespace 2 of the default drives (4096-byte LBAs
+ * with 8 bytes of separate metadata), read only, as ng0n1 is. Neither
+ * ng0n1 nor the scratch has separate metadata, so without it the device
+ * would never move metadata the checks could see. Optional: other drives
+ * may have no such namespace.
+ */
+static void open_md(void)
+{
+	struct dev *d = &devs[C_MD];
+	int id;
+
+	d->path = MD_NS;
+	d->fd = open(MD_NS, O_RDONLY);
+	if (d->fd < 0) {
+		md_none(d, strerror(errno));
+		return;
+	}
+	id = ioctl(d->fd, NVME_IOCTL_ID);
+	if (id <= 0) {
+		md_none(d, "has no namespace ID");
+		return;
+	}
+	d->nsid = id;
+	identify_ns(d);
+	if (!d->ms || d->ext) {
+		md_none(d, "has no separate metadata");
+		return;
+	}
+	d->lo = 0;
+	d->hi = d->nsze;
+}
+
 static void setup_devs(void)
 {
 	struct dev *s = &devs[C_SCR];
@@ -1757,6 +2136,7 @@ static void setup_devs(void)
 	open_dev(C_SCR, opt.ns, O_RDWR);
 	identify_ns(&devs[C_RO]);
 	identify_ns(s);
+	open_md();
 	devs[C_RO].lo = 0;
 	devs[C_RO].hi = devs[C_RO].nsze;
 	s->lo = 0;
@@ -1914,8 +2294,9 @@ static void print_stats(void)
 	unsigned int i;
 
 	printf("fuzz-uring: seed %" PRIu64 ", %.1f s, scratch %s LBAs %" PRIu64
-	       "..%" PRIu64 "%s\n", opt.seed, now_ms() / 1000.0, opt.ns,
-	       devs[C_SCR].lo, devs[C_SCR].hi - 1,
+	       "..%" PRIu64 ", metadata target %s%s\n", opt.seed,
+	       now_ms() / 1000.0, opt.ns, devs[C_SCR].lo, devs[C_SCR].hi - 1,
+	       devs[C_MD].fd >= 0 ? MD_NS : "none",
 	       have_effects ? "" : " (no effects log)");
 	printf("SQEs tried %" PRIu64 ", submitted %" PRIu64 ", completions %"
 	       PRIu64 ", abandoned in closed rings %" PRIu64
@@ -1925,6 +2306,12 @@ static void print_stats(void)
 	       PRIu64 ", vec %" PRIu64 ", fixed %" PRIu64 ", odd cmd_op %"
 	       PRIu64 "\n", st.big_form, st.compact, st.indirect, st.vec,
 	       st.fixed, st.odd_op);
+	printf("metadata checked: %" PRIu64 ", foreign bytes: %" PRIu64
+	       " (in %" PRIu64 " buffers); reads that moved metadata %" PRIu64
+	       ", %" PRIu64 " of them into a longer buffer; no slot free %"
+	       PRIu64 ", slots retired %" PRIu64 "\n", st.md_checked,
+	       st.md_foreign, st.md_bad, st.md_reads, st.md_room,
+	       st.md_noslot, st.md_retired);
 	printf("chaos: thread submits %" PRIu64 ", early closes %" PRIu64
 	       ", unmapped buffers %" PRIu64 ", buffer registrations failed %"
 	       PRIu64 "\n", st.threads, st.early_close, st.doomed,
@@ -2066,7 +2453,8 @@ int main(int argc, char **argv)
 	mem_init();
 	setup_devs();
 	for (k = C_RO; k < C_NONE; k++)
-		make_ro_cmd(k);
+		if (devs[k].fd >= 0)
+			make_ro_cmd(k);
 	rnd_seed(opt.seed);
 	printf("fuzz-uring: seed %" PRIu64 ", %s %" PRIu64 "\n", opt.seed,
 	       opt.iterations ? "iterations" : "seconds",
@@ -2077,10 +2465,12 @@ int main(int argc, char **argv)
 	beat("the sanity check");
 	sanity();
 	print_stats();
-	if (st.bad) {
+	if (st.md_bad)
+		printf("FAIL: %" PRIu64 " metadata buffer(s) with %" PRIu64
+		       " foreign byte(s) (seed %" PRIu64 ")\n", st.md_bad,
+		       st.md_foreign, opt.seed);
+	if (st.bad)
 		printf("FAIL: %" PRIu64 " unexpected completion(s) (seed %"
 		       PRIu64 ")\n", st.bad, opt.seed);
-		return 1;
-	}
-	return 0;
+	return st.bad || st.md_bad;
 }

@@ -2,7 +2,7 @@
 # name per case (build/tests/guest/t/uring-core-<case>), one TAP line each.
 
 URING_CORE_CASES := probe bigring enotsupp overflow cmd badsqe fixed overlay \
-		    deferred link batch drain iopoll sqpoll teardown
+		    deferred link batch drain iopoll sqpoll teardown taskdead
 URING_CORE_BIN	 := $(B)/tests/guest/uring-core
 URING_CORE_LINKS := $(URING_CORE_CASES:%=$(B)/tests/guest/t/uring-core-%)
 

@@ -758,6 +758,55 @@ static void case_teardown(void)
 	       "%.1f s\n", now() - t0);
 }
 
+/*
+ * A task that exits with a command in flight runs the command's task work
+ * from exit_task_work(), after exit_mm(): here it is held there by closing
+ * a test-device file whose release sleeps 3 s (F_SLOW_RELEASE) while the
+ * command (F_SLOW: 2 s) completes. The task work must see
+ * IO_URING_F_TASK_DEAD (F_CB_FLAGS reports it): it is still the submitter,
+ * but its memory is gone.
+ */
+static void case_taskdead(void)
+{
+	struct io_uring ring;
+	struct res r;
+	int status, i, got = 0, flags = -1;
+	pid_t pid;
+
+	close(test_dev());
+	ring_init(&ring, 4, 0);
+	pid = fork();
+	if (!pid) {
+		int slow = test_dev(), fd = test_dev();
+		struct io_uring_sqe *sqe;
+
+		sqe = cmd_sqe(&ring, slow, URING_CMD_TEST_RUN, 1);
+		args_of(sqe)->flags = URING_CMD_TEST_F_SLOW_RELEASE;
+		sqe = cmd_sqe(&ring, fd, URING_CMD_TEST_RUN, 2);
+		args_of(sqe)->flags = URING_CMD_TEST_F_ASYNC |
+				      URING_CMD_TEST_F_SLOW |
+				      URING_CMD_TEST_F_CB_FLAGS;
+		_exit(io_uring_submit(&ring) == 2 ? 0 : 1);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	      !WEXITSTATUS(status), "the child submitted both commands");
+	for (i = 0; i < 2 && !reap(&ring, &r); i++) {
+		if (r.user_data == 1) {
+			CHECK(r.res == 0, "F_SLOW_RELEASE: res %d", r.res);
+		} else {
+			got = 1;
+			flags = r.res;
+			CHECK(r.res == URING_CMD_TEST_SAW_TASK_DEAD,
+			      "task work after the submitter's exit_mm(): flags %#x, want IO_URING_F_TASK_DEAD (%#x)",
+			      r.res, URING_CMD_TEST_SAW_TASK_DEAD);
+		}
+	}
+	CHECK(got, "no CQE for the command in flight at exit");
+	printf("task work in an exiting submitter after exit_mm(): flags %#x\n",
+	       flags);
+	io_uring_queue_exit(&ring);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -777,6 +826,7 @@ static const struct {
 	{ "iopoll", case_iopoll },
 	{ "sqpoll", case_sqpoll },
 	{ "teardown", case_teardown },
+	{ "taskdead", case_taskdead },
 };
 
 int main(int argc, char **argv)

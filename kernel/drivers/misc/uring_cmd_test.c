@@ -6,6 +6,7 @@
  * res2, -EAGAIN under IO_URING_F_NONBLOCK, IOPOLL, and an echo of the
  * command bytes the driver sees. See include/uapi/linux/uring_cmd_test.h.
  */
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/io_uring.h>
@@ -25,7 +26,13 @@ struct uct_req {
 	s32			res;
 	u64			res2;
 	bool			iopoll;
+	bool			cb_flags;
 	bool			done;
+};
+
+/* per open file: file->private_data */
+struct uct_file {
+	bool			slow_release;
 };
 
 /* what the driver keeps in ioucmd->pdu */
@@ -72,6 +79,8 @@ static void uct_task_cb(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 {
 	struct uct_req *r = uct_pdu(ioucmd)->req;
 
+	if (r->cb_flags)
+		r->res = issue_flags & IO_URING_F_TASK_DEAD;
 	io_uring_cmd_done(ioucmd, r->res, r->res2, issue_flags);
 	kfree(r);
 }
@@ -102,6 +111,7 @@ static int uct_queue(struct io_uring_cmd *ioucmd, unsigned int issue_flags,
 	r->res = res;
 	r->res2 = res2;
 	r->iopoll = issue_flags & IO_URING_F_IOPOLL;
+	r->cb_flags = flags & URING_CMD_TEST_F_CB_FLAGS;
 	uct_pdu(ioucmd)->req = r;
 	if (r->iopoll)
 		WRITE_ONCE(ioucmd->cookie, r);
@@ -143,6 +153,11 @@ static int uct_run(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	if (flags & URING_CMD_TEST_F_ISSUE_FLAGS)
 		res = issue_flags & (IO_URING_F_SQE128 | IO_URING_F_CQE32 |
 				     IO_URING_F_IOPOLL);
+	if (flags & URING_CMD_TEST_F_SLOW_RELEASE) {
+		struct uct_file *f = ioucmd->file->private_data;
+
+		WRITE_ONCE(f->slow_release, true);
+	}
 	return uct_complete(ioucmd, issue_flags, res, res2, flags);
 }
 
@@ -189,8 +204,30 @@ static int uct_uring_cmd_iopoll(struct io_uring_cmd *ioucmd, bool spin)
 	return 1;
 }
 
+static int uct_open(struct inode *inode, struct file *file)
+{
+	struct uct_file *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return -ENOMEM;
+	file->private_data = f;
+	return 0;
+}
+
+static int uct_release(struct inode *inode, struct file *file)
+{
+	struct uct_file *f = file->private_data;
+
+	if (READ_ONCE(f->slow_release))
+		msleep(3000);
+	kfree(f);
+	return 0;
+}
+
 static const struct file_operations uct_fops = {
 	.owner			= THIS_MODULE,
+	.open			= uct_open,
+	.release		= uct_release,
 	.uring_cmd		= uct_uring_cmd,
 	.uring_cmd_iopoll	= uct_uring_cmd_iopoll,
 	.llseek			= noop_llseek,

@@ -28,12 +28,24 @@ struct uring_cmd_test_args {
 #define URING_CMD_TEST_F_RES2		0x08
 /* complete with res = the issue flags the driver saw */
 #define URING_CMD_TEST_F_ISSUE_FLAGS	0x10
-#define URING_CMD_TEST_F_ALL		0x1f
+/*
+ * with F_ASYNC: complete with res = the flags the completion's task work
+ * saw (URING_CMD_TEST_SAW_TASK_DEAD)
+ */
+#define URING_CMD_TEST_F_CB_FLAGS	0x20
+/*
+ * closing this file sleeps 3 s: holds a task that exits with the file
+ * open in exit_task_work(), after exit_mm() (the command itself completes
+ * inline with res)
+ */
+#define URING_CMD_TEST_F_SLOW_RELEASE	0x40
+#define URING_CMD_TEST_F_ALL		0x7f
 
 /* the issue flags F_ISSUE_FLAGS reports (the kernel's IO_URING_F_*) */
 #define URING_CMD_TEST_SAW_SQE128	4
 #define URING_CMD_TEST_SAW_CQE32	8
 #define URING_CMD_TEST_SAW_IOPOLL	16
+#define URING_CMD_TEST_SAW_TASK_DEAD	0x2000
 
 /*
  * sqe->cmd_op. RUN: the other command bytes must be zero (-EINVAL).
