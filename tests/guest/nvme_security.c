@@ -64,60 +64,40 @@ static size_t foreign_bytes(const unsigned char *meta, size_t moved)
 	return n;
 }
 
-/* A 1-block read of @ns with a META_LEN metadata buffer full of PATTERN. */
-static unsigned char *meta_read_cmd(struct nvme_uring_cmd *c,
-				    const struct tns *ns, void *data)
+/*
+ * A 1-block read of namespace 2 with a META_LEN metadata buffer full of
+ * PATTERN, by NVME_IOCTL_IO64_CMD (@ring NULL) or by uring_cmd: nothing
+ * past the ms bytes the device wrote may come back as anything but the
+ * pattern or zero.
+ */
+static void check_meta(struct io_uring *ring)
 {
-	unsigned char *meta = t_buf(META_LEN);
-
-	memset(meta, PATTERN, META_LEN);
-	t_cmd_rw(c, ns, OP_READ, 0, 1, data, meta);
-	c->metadata_len = META_LEN;
-	return meta;
-}
-
-static void check_meta_ioctl(void)
-{
+	const char *how = ring ? "uring_cmd" : "ioctl";
+	unsigned char *meta = t_buf(META_LEN), *data;
 	struct nvme_uring_cmd c;
-	unsigned char *meta;
 	struct tns ns;
-	int ret;
+	int res;
 
-	t_ns_open(&ns, NVME_NG2, O_RDWR);
+	t_ns_open(&ns, NVME_NG2, ring ? O_RDONLY : O_RDWR);
 	if (!ns.ms)
 		t_fatal("%s: no separate metadata", NVME_NG2);
-	meta = meta_read_cmd(&c, &ns, t_buf(ns.lbs));
-	ret = t_ioctl_io(ns.fd, &c, NULL);
-	t_check(ret == 0, "metadata ioctl: 1-block read with a %d-byte metadata buffer (ret %d)",
-		META_LEN, ret);
-	if (!ret) {
+	data = t_buf(ns.lbs);
+	memset(meta, PATTERN, META_LEN);
+	t_cmd_rw(&c, &ns, OP_READ, 0, 1, data, meta);
+	c.metadata_len = META_LEN;
+	if (ring)
+		res = t_run_big(ring, ns.fd, NVME_URING_CMD_IO, &c).res;
+	else
+		res = t_ioctl_io(ns.fd, &c, NULL);
+	t_check(res == 0, "metadata %s: 1-block read with a %d-byte metadata buffer (res %d)",
+		how, META_LEN, res);
+	if (!res) {
 		size_t n = foreign_bytes(meta, ns.ms);
 
-		t_check(n == 0, "metadata ioctl: %zu bytes past the %u transferred are neither the pattern nor zero",
-			n, ns.ms);
+		t_check(n == 0, "metadata %s: %zu bytes past the %u transferred are neither the pattern nor zero",
+			how, n, ns.ms);
 	}
-	free(meta);
-	close(ns.fd);
-}
-
-static void check_meta_uring(struct io_uring *ring)
-{
-	struct nvme_uring_cmd c;
-	unsigned char *meta;
-	struct tns ns;
-	struct tres r;
-
-	t_ns_open(&ns, NVME_NG2, O_RDONLY);
-	meta = meta_read_cmd(&c, &ns, t_buf(ns.lbs));
-	r = t_run_big(ring, ns.fd, NVME_URING_CMD_IO, &c);
-	t_check(r.res == 0, "metadata uring_cmd: 1-block read with a %d-byte metadata buffer (res %d)",
-		META_LEN, r.res);
-	if (!r.res) {
-		size_t n = foreign_bytes(meta, ns.ms);
-
-		t_check(n == 0, "metadata uring_cmd: %zu bytes past the %u transferred are neither the pattern nor zero",
-			n, ns.ms);
-	}
+	free(data);
 	free(meta);
 	close(ns.fd);
 }
@@ -309,7 +289,7 @@ static void run_unprivileged(void)
 		printf("# uring_cmd needs CAP_SYS_ADMIN here (5.19-6.1 model): its cases do not apply\n");
 		goto out;
 	}
-	check_meta_uring(&ring);
+	check_meta(&ring);
 	check_timeout(&ring);
 	check_data_phase(&ring);
 	check_generic_only(&ring);
@@ -441,7 +421,7 @@ int main(void)
 	if (!t_have_admin_ioctl())
 		t_skip("uid 0 without CAP_SYS_ADMIN: run as root or as nobody");
 	printf("# as root: the metadata ioctl and Format NVM\n");
-	check_meta_ioctl();
+	check_meta(NULL);
 	check_format();
 	printf("# as nobody (forked), nodes mode 0666\n");
 	fork_nobody();
