@@ -22,6 +22,7 @@
 #include <linux/io_uring.h>
 #include <linux/nvme_ioctl.h>
 #include <linux/ptrace.h>
+#include <linux/sched/mm.h>
 #include <linux/uio.h>
 #include <uapi/linux/io_uring.h>
 #include "nvme.h"
@@ -70,11 +71,12 @@ struct nvme_uring_meta {
  *	NVME_URING_QC_TASK once the completion went to the submitter's task.
  * @status: 0, a positive NVMe status or -errno, set by end_io.
  *
- * On IOPOLL rings ioucmd->cookie holds the submitting task (compared, never
- * dereferenced): the poller finishes a command itself only in that task.
- * The request holds a reference to its task until it is freed, so no other
- * task can have that address meanwhile; an address space could (a process
- * sharing the ring that polls after the submitter's mm was freed).
+ * On IOPOLL rings ioucmd->cookie holds the submitter's mm (compared, never
+ * dereferenced): the poller finishes a command itself only in that address
+ * space (the submitter, its io-wq workers, its SQPOLL thread). The command
+ * holds a reference to the mm_struct (mmgrab()) until the poller has
+ * compared it, so that no other process's mm can have that address
+ * meanwhile.
  */
 #define NVME_URING_QC_TASK	((blk_qc_t)-2)
 
@@ -445,9 +447,14 @@ static int nvme_uring_cmd_get_compact(struct io_uring_cmd *ioucmd,
 	d->result = NULL;
 	d->xfer = 0;
 	d->meta_xfer = 0;
-	if (has_data && (nvme_uring_rw_xfer(ns, c, d) || !d->addr))
+	if (!has_data)
+		return d->data_len ? -EINVAL : 0;
+	if (nvme_uring_rw_xfer(ns, c, d) || !d->addr)
 		return -EINVAL;
-	return d->data_len == d->xfer ? 0 : -EINVAL;
+	/* a namespace the kernel cannot size: as given (CAP_SYS_ADMIN only) */
+	if (d->xfer && d->data_len != d->xfer)
+		return -EINVAL;
+	return 0;
 }
 
 /* The bytes an admin command moves, for those the kernel can tell. */
@@ -896,7 +903,8 @@ static int nvme_uring_cmd_issue(struct nvme_ctrl *ctrl, struct nvme_ns *ns,
 	pdu->cookie = BLK_QC_T_NONE;
 	if (issue_flags & IO_URING_F_IOPOLL) {
 		pdu->cookie = request_to_qc_t(req->mq_hctx, req);
-		WRITE_ONCE(ioucmd->cookie, current);
+		mmgrab(current->mm);
+		WRITE_ONCE(ioucmd->cookie, current->mm);
 	}
 	req->end_io_data = ioucmd;
 	blk_execute_rq_batched(q, ns ? ns->disk : NULL, req,
@@ -992,8 +1000,8 @@ int nvme_ns_chr_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
  *
  * Polls the command's queue and, once its end_io ran (it cannot touch
  * user memory: 5.10 calls it under the poll queue's spinlock), finishes
- * the command here when the poller is the submitting task; otherwise in
- * the submitter's task. The ring serializes
+ * the command here when the poller is in the submitter's address space;
+ * otherwise in the submitter's task. The ring serializes
  * the calls for one command (uring_lock) and stops once it is done.
  *
  * Return: the number of completions found.
@@ -1005,7 +1013,9 @@ int nvme_ns_chr_uring_cmd_iopoll(struct io_uring_cmd *ioucmd, bool spin)
 					  struct nvme_ns, cdev);
 	/* pairs with smp_store_release() in nvme_uring_cmd_end_io() */
 	blk_qc_t cookie = smp_load_acquire(&pdu->cookie);
+	struct mm_struct *mm;
 	int found = 0;
+	bool mine;
 
 	if (cookie == NVME_URING_QC_TASK)
 		return 0;
@@ -1016,7 +1026,10 @@ int nvme_ns_chr_uring_cmd_iopoll(struct io_uring_cmd *ioucmd, bool spin)
 		if (blk_qc_t_valid(smp_load_acquire(&pdu->cookie)))
 			return found;
 	}
-	if (READ_ONCE(ioucmd->cookie) == current) {
+	mm = READ_ONCE(ioucmd->cookie);
+	mine = mm == current->mm;
+	mmdrop(mm);
+	if (mine) {
 		nvme_uring_task_cb(ioucmd, 0);
 		return 1;
 	}
