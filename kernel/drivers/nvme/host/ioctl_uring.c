@@ -362,17 +362,8 @@ static int nvme_uring_compact_opcode(u8 opcode, bool *has_data)
  */
 static bool nvme_uring_ns_sized(struct nvme_ns *ns)
 {
-	switch (ns->head->ids.csi) {
-	case NVME_CSI_NVM:
-		break;
-	case NVME_CSI_ZNS:
-		if (IS_ENABLED(CONFIG_BLK_DEV_ZONED))
-			break;
-		return false;
-	default:
-		return false;
-	}
-	return ns->lba_shift >= SECTOR_SHIFT && ns->lba_shift <= PAGE_SHIFT;
+	return nvme_ns_csi_has_bdev(ns) && ns->lba_shift >= SECTOR_SHIFT &&
+	       ns->lba_shift <= PAGE_SHIFT;
 }
 
 /*
