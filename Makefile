@@ -35,7 +35,7 @@ FLAVOR	?= debug
 KERNEL_SH := $(TOP)/scripts/kernel.sh
 BZIMAGE	= $(shell $(KERNEL_SH) path $(FLAVOR))
 
-.PHONY: all deps kernel kernel-config kernel-tree kernel-export ref-kernel \
+.PHONY: all deps kernel kernel-config kernel-tree kernel-export kernel-series ref-kernel \
 	run check check-unit check-vm bench lint install clean distclean help
 
 all:
@@ -64,6 +64,9 @@ kernel-tree:
 
 kernel-export:
 	$(Q)$(KERNEL_SH) export
+
+kernel-series:
+	$(Q)$(KERNEL_SH) series
 
 ref-kernel:
 	$(Q)$(TOP)/tests/vm/ref-kernel.sh fetch

@@ -10,6 +10,12 @@
 #   path FLAVOR    print the bzImage path
 #   tree-git       build/kernel-tree/: a git tree, one commit per patch
 #   export         write build/kernel-tree/'s commits back to kernel/
+#   series         build/series/: the series as git format-patch output, every
+#                  file created or changed by the patch that introduces it,
+#                  with a cover letter
+#   fetch-orig     obtain and verify vanilla 5.10.223 (Debian's orig tarball)
+#   series-check   git am build/series onto Debian's base and onto vanilla
+#                  5.10.223 and compare with build/src
 #
 # Environment: KERNEL_DEB=file.deb (the base package), KERNEL_SRC=dir (build
 # your own tree: no base, no series), JOBS=n, V=1.
@@ -22,6 +28,10 @@ DEB_NAME=linux-source-5.10_5.10.223-1_all.deb
 DEB_SHA=f733d27d239d65598d96d7a72f71ac50f49f2380192a1b3b4ca2f5ad5144dd63
 TAR_SHA=4aa4fbb62e2d957ed78841347492e736cc88f00689b57dac09959bda6d2b6f0e
 BASE=$B/base/linux-source-5.10
+# vanilla 5.10.223: Debian's orig tarball of linux 5.10.223-1 (bullseye)
+ORIG_NAME=linux_5.10.223.orig.tar.xz
+ORIG_SHA=5272175427d036677539b9ef88a6bc30e455aca2d4fe9a942b2926ef7967ad20
+ORIG=$B/base/linux-5.10.223
 SRC=$B/src
 KDIR=$TOP/kernel
 JOBS=${JOBS:-$(nproc)}
@@ -80,6 +90,45 @@ cmd_fetch() {
 		{ chmod u+w "$BASE"; touch "$BASE/.nvme-ucmd-base"; chmod u-w "$BASE"; }
 }
 
+# vanilla 5.10.223 for series-check: apt-get source with a private bullseye
+# deb-src list (the .dsc and Debian's own patches come along, unused).
+download_orig() {
+	local apt=$B/dl/apt-src
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
+	{
+		echo "deb-src http://deb.debian.org/debian bullseye main"
+		echo "deb-src http://deb.debian.org/debian-security bullseye-security main"
+	} >"$apt/sources.list"
+	local opts=(-o Dir::Etc::SourceList="$apt/sources.list"
+		    -o Dir::Etc::SourceParts=/dev/null
+		    -o Dir::State::Lists="$apt/lists"
+		    -o Dir::Cache="$apt/cache"
+		    -o APT::Sandbox::User=root)
+	say APT "bullseye source linux=5.10.223-1 ($ORIG_NAME)"
+	apt-get "${opts[@]}" -qq update
+	(cd "$B/dl" && apt-get "${opts[@]}" -qq source --download-only "linux=5.10.223-1")
+}
+
+cmd_fetch_orig() {
+	[[ -f $ORIG/.nvme-ucmd-base ]] && return 0
+	mkdir -p "$B/dl" "$B/base"
+	local tar=$TOP/../shared/cache/$ORIG_NAME
+	if [[ ! -f $tar ]]; then
+		tar=$B/dl/$ORIG_NAME
+		[[ -f $tar ]] || download_orig >&2
+	fi
+	sha_ok "$tar" "$ORIG_SHA" || die "$tar: sha256 mismatch (want $ORIG_SHA)"
+	say UNPACK "$ORIG_NAME"
+	rm -rf "$ORIG"
+	tar -xJf "$tar" -C "$B/base"
+	grep -q "^SUBLEVEL = ${BASE_VER##*.}$" "$ORIG/Makefile" ||
+		die "$ORIG_NAME is not $BASE_VER"
+	chmod -R a-w "$ORIG"
+	chmod u+w "$ORIG"
+	touch "$ORIG/.nvme-ucmd-base"
+	chmod u-w "$ORIG"
+}
+
 # New files: everything under kernel/ but the series and the configs.
 overlay_files() {
 	(cd "$KDIR" && find . -type f ! -path './patches/*' ! -path './configs/*' \
@@ -96,6 +145,85 @@ patched_files() {
 	for p in $(series); do
 		grep -E '^\+\+\+ b/' "$KDIR/patches/$p" | sed -e 's|^+++ b/||' -e 's/\t.*//'
 	done | LC_ALL=C sort -u
+}
+
+# A patch of the series may carry no diff: its message, and "Adds: path"
+# lines naming the whole files under kernel/ that it creates (or, for a
+# base file kept whole, such as include/uapi/linux/nvme_ioctl.h, replaces).
+has_diff() { grep -q '^+++ ' "$1"; }
+adds_of() { sed -n 's/^Adds: //p' "$1"; }
+
+added_files() {
+	local p
+	for p in $(series); do adds_of "$KDIR/patches/$p"; done | LC_ALL=C sort -u
+}
+
+# A git identity for the commits the series is replayed into (committer
+# only: the patches carry their authors).
+git_env() {
+	export GIT_COMMITTER_NAME="nvme-ucmd series" \
+		GIT_COMMITTER_EMAIL="series@localhost" \
+		GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+}
+
+# base_commit DIR: DIR (a copy of a base tree) as a git repository, its
+# content committed and tagged nvme-ucmd-base. Debian's top-level
+# .gitignore ignores everything: the base commit takes every file.
+base_commit() {
+	git_env
+	git -C "$1" init -q
+	git -C "$1" add -f -A .
+	GIT_AUTHOR_NAME=base GIT_AUTHOR_EMAIL=base@localhost \
+		git -C "$1" commit -q -m "base: $BASE_VER"
+	git -C "$1" tag nvme-ucmd-base
+}
+
+# A patch without a diff becomes a commit of its message alone.
+commit_message_only() {
+	local g=$1 p=$2 msg info
+	msg=$(mktemp)
+	info=$(mktemp)
+	git -C "$g" mailinfo "$msg" /dev/null <"$p" >"$info"
+	{ sed -n 's/^Subject: //p' "$info"; echo; cat "$msg"; } |
+		GIT_AUTHOR_NAME=$(sed -n 's/^Author: //p' "$info") \
+		GIT_AUTHOR_EMAIL=$(sed -n 's/^Email: //p' "$info") \
+		GIT_AUTHOR_DATE=$(sed -n 's/^Date: //p' "$info") \
+		git -C "$g" commit -q --allow-empty -F -
+	rm -f "$msg" "$info"
+}
+
+# replay_series DIR: on top of DIR's base commit, one commit per patch of
+# the series, each with the whole files its "Adds:" lines name. Every file
+# under kernel/ must be named by exactly one patch.
+replay_series() {
+	local g=$1 p f
+	git_env
+	for p in $(series); do
+		if has_diff "$KDIR/patches/$p"; then
+			git -C "$g" am -q --keep-cr "$KDIR/patches/$p" ||
+				die "git am $p failed"
+		else
+			commit_message_only "$g" "$KDIR/patches/$p"
+		fi
+		for f in $(adds_of "$KDIR/patches/$p"); do
+			[[ -f $KDIR/$f ]] || die "$p: Adds: $f, but there is no kernel/$f"
+			mkdir -p "$g/$(dirname "$f")"
+			cp "$KDIR/$f" "$g/$f"
+			git -C "$g" add -f "$f"
+		done
+		git -C "$g" diff --cached --quiet ||
+			git -C "$g" commit -q --amend --no-edit
+	done
+	f=$(comm -23 <(overlay_files) <(added_files))
+	[[ -z $f ]] || die "named by no patch's \"Adds:\" line: $(echo $f)"
+	f=$(added_files | while read -r f; do
+		[[ $(added_files_count "$f") == 1 ]] || echo "$f"; done)
+	[[ -z $f ]] || die "named by more than one patch: $(echo $f)"
+}
+
+added_files_count() {
+	local p
+	for p in $(series); do adds_of "$KDIR/patches/$p"; done | grep -cxF "$1"
 }
 
 inputs_hash() {
@@ -132,6 +260,7 @@ cmd_tree() {
 	done
 	local p
 	for p in $(series); do
+		has_diff "$KDIR/patches/$p" || continue
 		patch -d "$stage" -p1 -s --no-backup-if-mismatch -i "$KDIR/patches/$p" ||
 			die "patch $p does not apply"
 	done
@@ -260,48 +389,130 @@ cmd_path() {
 
 # A git work tree of the base with one commit per patch, for editing the
 # series with git; new files under kernel/ are committed with the patch whose
-# message names them on an "Adds: path" line, the rest in a last commit.
+# message names them on an "Adds: path" line.
 cmd_tree_git() {
 	cmd_fetch
-	local g=$B/kernel-tree p f
+	local g=$B/kernel-tree
 	[[ -d $g/.git ]] && die "$g exists: export it (make kernel-export) or remove it"
 	say COPY "base -> build/kernel-tree"
 	cp -a "$BASE" "$g"
 	chmod -R u+w "$g"
 	rm -f "$g/.nvme-ucmd-base"
-	(
-		cd "$g"
-		git init -q
-		# Debian's tarball ignores everything at the top level: drop that
-		# rule in the base commit so new files show up in git status
-		sed -i '/^# Debian packaging/,/^!\/debian\//d' .gitignore
-		git add -A
-		git -c user.name=base -c user.email=base@localhost commit -q -m "base: Debian linux-source-5.10 $BASE_VER"
-		git tag nvme-ucmd-base
-		local claimed=()
-		for p in $(series); do
-			git am -q --keep-cr "$KDIR/patches/$p" || die "git am $p failed"
-			for f in $(git log -1 --format=%B | sed -n 's/^Adds: //p'); do
-				mkdir -p "$(dirname "$f")"
-				cp "$KDIR/$f" "$f"
-				git add "$f"
-				claimed+=("$f")
-			done
-			git diff --cached --quiet || git commit -q --amend --no-edit
-		done
-		local rest=0
-		while read -r f; do
-			[[ " ${claimed[*]} " == *" $f "* ]] && continue
-			mkdir -p "$(dirname "$f")"
-			cp "$KDIR/$f" "$f"
-			git add "$f"
-			rest=1
-		done < <(overlay_files)
-		if ((rest)) && ! git diff --cached --quiet; then
-			git commit -q -m "nvme-ucmd: new files not named by a patch"
-		fi
-	)
+	# Debian's tarball ignores everything at the top level: drop that rule
+	# in the base commit so new files show up in git status
+	sed -i '/^# Debian packaging/,/^!\/debian\//d' "$g/.gitignore"
+	base_commit "$g"
+	replay_series "$g"
 	say TREE "build/kernel-tree ready: commit on top of nvme-ucmd-base, then make kernel-export"
+}
+
+# The series as a maintainer takes it: build/series/, git format-patch output
+# of the series replayed on the files it touches, every new file in the
+# patch whose "Adds:" line names it, and a cover letter whose subject and
+# text are kernel/patches/cover-letter.
+cmd_series() {
+	cmd_fetch
+	local g=$B/series-tree out=$B/series f
+	rm -rf "$g" "$out"
+	mkdir -p "$g" "$out"
+	for f in $(patched_files) $(added_files); do
+		[[ -f $BASE/$f ]] || continue
+		mkdir -p "$g/$(dirname "$f")"
+		cp "$BASE/$f" "$g/$f"
+	done
+	chmod -R u+w "$g"
+	base_commit "$g"
+	replay_series "$g"
+	# the cover letter's author: the series' own
+	GIT_COMMITTER_NAME=$(git -C "$g" log -1 --format=%an) \
+	GIT_COMMITTER_EMAIL=$(git -C "$g" log -1 --format=%ae) \
+		git -C "$g" format-patch -q --zero-commit --no-signature \
+		--cover-letter -o "$out" nvme-ucmd-base..HEAD
+	write_cover "$out/0000-cover-letter.patch"
+	rm -rf "$g"
+	say SERIES "build/series: $(($(find "$out" -name '*.patch' | wc -l) - 1)) patches and a cover letter"
+}
+
+# Fill git's cover-letter template: the first line of kernel/patches/
+# cover-letter is the subject, the rest the text above git's shortlog.
+write_cover() {
+	local cover=$1 text=$KDIR/patches/cover-letter subj tmp
+	[[ -f $text ]] || die "no kernel/patches/cover-letter"
+	subj=$(head -n 1 "$text")
+	tmp=$(mktemp)
+	tail -n +3 "$text" >"$tmp"
+	sed -i -e "s|\*\*\* SUBJECT HERE \*\*\*|${subj//|/\\|}|" \
+		-e "/\*\*\* BLURB HERE \*\*\*/{
+r $tmp
+d
+}" "$cover"
+	rm -f "$tmp"
+}
+
+# series_am NAME BASE: BASE copied whole to build/series-check/NAME, made a
+# git repository, and build/series applied to it with git am.
+series_am() {
+	local t=$B/series-check/$1 p
+	rm -rf "$t"
+	mkdir -p "$(dirname "$t")"
+	cp -a "$2" "$t"
+	chmod -R u+w "$t"
+	rm -f "$t/.nvme-ucmd-base"
+	base_commit "$t" >/dev/null
+	for p in "$B"/series/0*.patch; do
+		[[ $(basename "$p") == 0000-cover-letter.patch ]] && continue
+		git -C "$t" am -q --keep-cr "$p" ||
+			{ echo "not ok - git am $(basename "$p") onto $1"; return 1; }
+	done
+	echo "ok - git am build/series onto $1 ($(git -C "$t" rev-list --count nvme-ucmd-base..HEAD) commits)"
+}
+
+# The files the series changes or adds, as git lists them in the result.
+series_files() {
+	git -C "$1" diff --name-only nvme-ucmd-base HEAD | LC_ALL=C sort
+}
+
+cmd_series_check() {
+	cmd_tree
+	cmd_series
+	cmd_fetch_orig
+	local bad=0 f t d n=0 v
+	series_am debian "$BASE" || return 1
+	t=$B/series-check/debian
+	# the whole tree against build/src (symlinks as links)
+	d=$(diff -rq --no-dereference -x .git -x '.nvme-ucmd-*' "$t" "$SRC" 2>&1)
+	if [[ -n $d ]]; then
+		echo "not ok - Debian 5.10.223 + build/series differs from build/src:"
+		echo "$d" | head -20 | sed 's/^/#   /'
+		bad=1
+	else
+		echo "ok - Debian 5.10.223 + build/series is build/src ($(git -C "$t" ls-files | wc -l) files)"
+	fi
+	series_am vanilla "$ORIG" || return 1
+	v=$B/series-check/vanilla
+	# vanilla differs from Debian's base by Debian's own patches: where
+	# they touch a file of the series, the two changes must commute
+	d=""
+	for f in $(series_files "$v"); do
+		n=$((n + 1))
+		if cmp -s "$ORIG/$f" "$BASE/$f" 2>/dev/null ||
+		   [[ ! -e $ORIG/$f && ! -e $BASE/$f ]]; then
+			cmp -s "$v/$f" "$SRC/$f" || d+=" $f"
+		elif ! { diff -u "$ORIG/$f" "$BASE/$f" || true; } |
+			patch -s -o "$v.tmp" "$v/$f" >/dev/null 2>&1 ||
+		     ! cmp -s "$v.tmp" "$SRC/$f"; then
+			d+=" $f"
+		fi
+		rm -f "$v.tmp"
+	done
+	if [[ -n $d ]]; then
+		echo "not ok - vanilla 5.10.223 + build/series differs from build/src in:$d"
+		bad=1
+	else
+		echo "ok - vanilla 5.10.223 + build/series is build/src in all $n files it touches (Debian's own changes to them applied on top)"
+	fi
+	((bad == 0)) && rm -rf "$B/series-check"
+	return "$bad"
 }
 
 # Write build/kernel-tree back: patches for base files, new files to kernel/.
@@ -331,8 +542,18 @@ cmd_export() {
 				rm -f "$KDIR/$f"
 			fi
 		done
-		((${#base_files[@]})) || continue
 		n=$((n + 1))
+		if ((${#base_files[@]} == 0)); then
+			# whole files only: the message (with its "Adds:" lines)
+			name=$(printf '%04d-%s.patch' "$n" \
+				"$(cd "$g" && git log -1 --format=%f "$c" | cut -c1-52)")
+			{
+				echo "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001"
+				(cd "$g" && git log -1 --format='From: %an <%ae>%nDate: %aD%nSubject: [PATCH] %s%n%n%b' "$c")
+			} >"$out/$name"
+			echo "$name" >>"$out/series"
+			continue
+		fi
 		local name
 		name=$(cd "$g" && git format-patch -1 --zero-commit --no-signature \
 			--start-number "$n" -o "$out" "$c" -- "${base_files[@]}")
@@ -355,5 +576,8 @@ build) cmd_build "${1:-debug}" ;;
 path) cmd_path "${1:-debug}" ;;
 tree-git) cmd_tree_git ;;
 export) cmd_export ;;
+series) cmd_series ;;
+fetch-orig) cmd_fetch_orig ;;
+series-check) cmd_series_check ;;
 *) sed -n '2,/^set -e/p' "$0" | sed -e '/^set -e/d' -e 's/^# \{0,1\}//'; exit 2 ;;
 esac

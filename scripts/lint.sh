@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# make lint: checkpatch.pl --strict --no-tree on every patch of the series and
-# every new kernel file; shellcheck on our scripts; cppcheck on userspace C.
+# make lint: checkpatch.pl --strict --no-tree on every patch of the generated
+# series (build/series) and every new kernel file; shellcheck on our scripts; cppcheck on userspace C.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
@@ -16,9 +16,13 @@ checkpatch() {
 		perl "$CP" --strict --no-tree --quiet --show-types "$@")
 }
 
-for p in $(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' kernel/patches/series 2>/dev/null); do
-	say CHECK "kernel/patches/$p"
-	checkpatch "$TOP/kernel/patches/$p" || bad=1
+# the series as a maintainer gets it (make kernel-series): every patch with
+# the new files it adds
+"$TOP/scripts/kernel.sh" series || exit 1
+for p in "$TOP"/build/series/0*.patch; do
+	[[ $(basename "$p") == 0000-cover-letter.patch ]] && continue
+	say CHECK "build/series/$(basename "$p")"
+	checkpatch "$p" || bad=1
 done
 while read -r f; do
 	say CHECK "kernel/$f"
