@@ -32,10 +32,11 @@ ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(CWARN) $(CFLAGS) -MMD -MP \
 # Kernel: FLAVOR=debug (KASAN, lockdep, kmemleak: what make check uses) or
 # FLAVOR=vm (minimal, for speed). KERNEL_SRC=dir builds your own tree.
 FLAVOR	?= debug
+BISECT_FLAVOR ?= vm
 KERNEL_SH := $(TOP)/scripts/kernel.sh
 BZIMAGE	= $(shell $(KERNEL_SH) path $(FLAVOR))
 
-.PHONY: all deps kernel kernel-config kernel-tree kernel-export kernel-series ref-kernel \
+.PHONY: all deps kernel kernel-config kernel-tree kernel-export kernel-series kernel-bisect-check ref-kernel \
 	run check check-unit check-vm bench lint install clean distclean help
 
 all:
@@ -67,6 +68,11 @@ kernel-export:
 
 kernel-series:
 	$(Q)$(KERNEL_SH) series
+
+# Build the series one patch at a time (slow: up to a kernel build per
+# patch); one line per patch. Not part of make check.
+kernel-bisect-check:
+	$(Q)$(KERNEL_SH) bisect-check $(BISECT_FLAVOR)
 
 ref-kernel:
 	$(Q)$(TOP)/tests/vm/ref-kernel.sh fetch

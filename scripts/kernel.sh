@@ -16,6 +16,7 @@
 #   fetch-orig     obtain and verify vanilla 5.10.223 (Debian's orig tarball)
 #   series-check   git am build/series onto Debian's base and onto vanilla
 #                  5.10.223 and compare with build/src
+#   bisect-check [FLAVOR]  build every step of the series (vm by default)
 #
 # Environment: KERNEL_DEB=file.deb (the base package), KERNEL_SRC=dir (build
 # your own tree: no base, no series), JOBS=n, V=1.
@@ -41,20 +42,26 @@ die() { echo "kernel: $*" >&2; exit 1; }
 
 sha_ok() { [[ $(sha256sum "$1" | cut -d' ' -f1) == "$2" ]]; }
 
-# apt-get download with a private bullseye source list: the system's apt
-# configuration and state stay untouched.
-download_deb() {
-	local apt=$B/dl/apt
+# apt_private NAME LINE...: a private apt source list of these lines and
+# its state under build/dl/NAME, updated; the system's apt configuration
+# and state stay untouched. Leaves the options in APT_OPTS.
+apt_private() {
+	local apt=$B/dl/$1
+	shift
 	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
-	echo "deb http://deb.debian.org/debian bullseye main" >"$apt/sources.list"
-	local opts=(-o Dir::Etc::SourceList="$apt/sources.list"
-		    -o Dir::Etc::SourceParts=/dev/null
-		    -o Dir::State::Lists="$apt/lists"
-		    -o Dir::Cache="$apt/cache"
-		    -o APT::Sandbox::User=root)
+	printf '%s\n' "$@" >"$apt/sources.list"
+	APT_OPTS=(-o Dir::Etc::SourceList="$apt/sources.list"
+		  -o Dir::Etc::SourceParts=/dev/null
+		  -o Dir::State::Lists="$apt/lists"
+		  -o Dir::Cache="$apt/cache"
+		  -o APT::Sandbox::User=root)
+	apt-get "${APT_OPTS[@]}" -qq update
+}
+
+download_deb() {
 	say APT "bullseye linux-source-5.10=5.10.223-1"
-	apt-get "${opts[@]}" -qq update
-	(cd "$B/dl" && apt-get "${opts[@]}" download "linux-source-5.10=5.10.223-1")
+	apt_private apt "deb http://deb.debian.org/debian bullseye main"
+	(cd "$B/dl" && apt-get "${APT_OPTS[@]}" download "linux-source-5.10=5.10.223-1")
 }
 
 find_deb() {
@@ -90,23 +97,13 @@ cmd_fetch() {
 		{ chmod u+w "$BASE"; touch "$BASE/.nvme-ucmd-base"; chmod u-w "$BASE"; }
 }
 
-# vanilla 5.10.223 for series-check: apt-get source with a private bullseye
-# deb-src list (the .dsc and Debian's own patches come along, unused).
+# vanilla 5.10.223 for series-check: apt-get source from bullseye (the .dsc
+# and Debian's own patches come along, unused).
 download_orig() {
-	local apt=$B/dl/apt-src
-	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
-	{
-		echo "deb-src http://deb.debian.org/debian bullseye main"
-		echo "deb-src http://deb.debian.org/debian-security bullseye-security main"
-	} >"$apt/sources.list"
-	local opts=(-o Dir::Etc::SourceList="$apt/sources.list"
-		    -o Dir::Etc::SourceParts=/dev/null
-		    -o Dir::State::Lists="$apt/lists"
-		    -o Dir::Cache="$apt/cache"
-		    -o APT::Sandbox::User=root)
 	say APT "bullseye source linux=5.10.223-1 ($ORIG_NAME)"
-	apt-get "${opts[@]}" -qq update
-	(cd "$B/dl" && apt-get "${opts[@]}" -qq source --download-only "linux=5.10.223-1")
+	apt_private apt-src "deb-src http://deb.debian.org/debian bullseye main" \
+		"deb-src http://deb.debian.org/debian-security bullseye-security main"
+	(cd "$B/dl" && apt-get "${APT_OPTS[@]}" -qq source --download-only "linux=5.10.223-1")
 }
 
 cmd_fetch_orig() {
@@ -566,6 +563,91 @@ cmd_export() {
 	say EXPORT "$n patch(es) to kernel/patches, new files to kernel/"
 }
 
+# bisect-check [FLAVOR]: build the series one patch at a time, incrementally,
+# in build/bisect/ (its own source and object trees), and
+# print one line per patch: whether the kernel builds, and whether the C
+# files the patch touches compile cleanly with W=1 (the count of warnings
+# located in them; base code has some). BISECT_STEPS=n stops after n
+# patches. Not run by make check: it rebuilds the kernel up to once per patch.
+cmd_bisect_check() {
+	cmd_fetch
+	local flavor=${1:-vm} src=$B/bisect/src obj=$B/bisect/obj-${1:-vm}
+	local log=$B/bisect/log-${1:-vm} p k=0 bad=0 t0 files f st w frags n
+	mkdir -p "$B/bisect" "$obj"
+	if [[ ! -d $src ]]; then
+		say COPY "base -> build/bisect/src"
+		cp -a "$BASE" "$src"
+		chmod -R u+w "$src"
+		rm -f "$src/.nvme-ucmd-base"
+	fi
+	: >"$log"
+	local all=() done_p=()
+	mapfile -t all < <(series)
+	for p in "${all[@]}"; do
+		k=$((k + 1))
+		done_p+=("$p")
+		bisect_sync "$src" "${done_p[@]}"
+		t0=$SECONDS
+		st=ok w=""
+		frags=$(fragments "$flavor")
+		cat $frags >"$obj/fragments.config"
+		if ! make -s -C "$src" O="$obj" -j"$JOBS" \
+			KCONFIG_ALLCONFIG="$obj/fragments.config" allnoconfig >>"$log" 2>&1 ||
+		   ! make -s -C "$src" O="$obj" -j"$JOBS" bzImage >>"$log" 2>&1; then
+			st=FAIL
+			bad=1
+		else
+			files=$(grep -E '^\+\+\+ b/.*\.c$' "$KDIR/patches/$p" |
+				sed -e 's|^+++ b/||' -e 's/\t.*//'; adds_of "$KDIR/patches/$p" | grep '\.c$')
+			# W=1 on the C files the patch touches that this config
+			# builds: count the warnings located in those files
+			for f in $files; do
+				[[ -f $obj/${f%.c}.o ]] || continue
+				rm -f "$obj/${f%.c}.o"
+				n=$(make -s -C "$src" O="$obj" W=1 "${f%.c}.o" 2>&1 |
+					tee -a "$log" | grep -c "/$f:[0-9]*:[0-9]*: warning:")
+				((n == 0)) || w+=" $f ($n)"
+			done
+		fi
+		printf '%04d %-62.62s %-4s %4d s%s\n' "$k" \
+			"$(sed -n 's/^Subject: \[PATCH\] //p' "$KDIR/patches/$p")" "$st" \
+			"$((SECONDS - t0))" "${w:+  W=1 warnings:$w}"
+		[[ -n ${BISECT_STEPS:-} ]] && ((k >= BISECT_STEPS)) && break
+	done
+	return "$bad"
+}
+
+# bisect_sync SRC PATCH...: SRC becomes the base with exactly these patches
+# and the whole files they add, touching only files whose content changes.
+bisect_sync() {
+	local src=$1 stage p f
+	shift
+	stage=$(mktemp -d "$B/bisect/stage.XXXXXX")
+	for f in $(patched_files) $(added_files); do
+		[[ -f $BASE/$f ]] || continue
+		mkdir -p "$stage/$(dirname "$f")"
+		cp "$BASE/$f" "$stage/$f"
+	done
+	for p in "$@"; do
+		if has_diff "$KDIR/patches/$p"; then
+			patch -d "$stage" -p1 -s --no-backup-if-mismatch \
+				-i "$KDIR/patches/$p" || die "patch $p does not apply"
+		fi
+		for f in $(adds_of "$KDIR/patches/$p"); do
+			mkdir -p "$stage/$(dirname "$f")"
+			cp "$KDIR/$f" "$stage/$f"
+		done
+	done
+	for f in $(patched_files) $(added_files); do
+		if [[ -f $stage/$f ]]; then
+			cmp -s "$stage/$f" "$src/$f" || { mkdir -p "$src/$(dirname "$f")"; cp "$stage/$f" "$src/$f"; }
+		else
+			rm -f "$src/$f"
+		fi
+	done
+	rm -rf "$stage"
+}
+
 cmd=${1:-}
 shift || true
 case $cmd in
@@ -579,5 +661,6 @@ export) cmd_export ;;
 series) cmd_series ;;
 fetch-orig) cmd_fetch_orig ;;
 series-check) cmd_series_check ;;
+bisect-check) cmd_bisect_check "${1:-vm}" ;;
 *) sed -n '2,/^set -e/p' "$0" | sed -e '/^set -e/d' -e 's/^# \{0,1\}//'; exit 2 ;;
 esac
