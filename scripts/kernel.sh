@@ -597,15 +597,16 @@ cmd_bisect_check() {
 			st=FAIL
 			bad=1
 		else
-			files=$(grep -E '^\+\+\+ b/.*\.c$' "$KDIR/patches/$p" |
-				sed -e 's|^+++ b/||' -e 's/\t.*//'; adds_of "$KDIR/patches/$p" | grep '\.c$')
+			files=$({ grep -E '^\+\+\+ b/' "$KDIR/patches/$p" |
+				sed -e 's|^+++ b/||' -e 's/\t.*//'; adds_of "$KDIR/patches/$p"; } |
+				grep '\.c$' || true)
 			# W=1 on the C files the patch touches that this config
 			# builds: count the warnings located in those files
 			for f in $files; do
 				[[ -f $obj/${f%.c}.o ]] || continue
 				rm -f "$obj/${f%.c}.o"
 				n=$(make -s -C "$src" O="$obj" W=1 "${f%.c}.o" 2>&1 |
-					tee -a "$log" | grep -c "/$f:[0-9]*:[0-9]*: warning:")
+					tee -a "$log" | grep -c "/$f:[0-9]*:[0-9]*: warning:" || true)
 				((n == 0)) || w+=" $f ($n)"
 			done
 		fi

@@ -10,7 +10,7 @@ all: $(URING_CORE_LINKS)
 
 $(URING_CORE_BIN): tests/guest/uring_core.c
 	@mkdir -p $(dir $@)
-	$(call quiet,CC,$<)$(CC) $(ALL_CFLAGS) -o $@ $< -luring
+	$(call quiet,CC,$<)$(CC) $(ALL_CFLAGS) -I$(TOP)/kernel/drivers/misc -o $@ $< -luring
 
 $(URING_CORE_LINKS): $(URING_CORE_BIN)
 	@mkdir -p $(dir $@)

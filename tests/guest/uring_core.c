@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include <liburing.h>
-#include <linux/uring_cmd_test.h>
+#include "uring_cmd_test.h"	/* kernel/drivers/misc/ */
 
 #define TEST_DEV	"/dev/uring_cmd_test"
 #define OP_URING_CMD	46

@@ -4,7 +4,7 @@
  * io_uring's uring_cmd core, so the core is tested on its own: inline
  * completion, completion from hard IRQ through io_uring_cmd_complete_in_task(),
  * res2, -EAGAIN under IO_URING_F_NONBLOCK, IOPOLL, and an echo of the
- * command bytes the driver sees. See include/uapi/linux/uring_cmd_test.h.
+ * command bytes the driver sees. See uring_cmd_test.h beside this file.
  */
 #include <linux/delay.h>
 #include <linux/fs.h>
@@ -14,7 +14,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <uapi/linux/uring_cmd_test.h>
+#include "uring_cmd_test.h"
 
 /* the args live at SQE byte 48: where each command area has them */
 #define UCT_ARGS_SQE128		0

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * /dev/uring_cmd_test: a test-only device that exercises io_uring's
- * uring_cmd core (CONFIG_URING_CMD_TEST; never in a production kernel).
+ * uring_cmd core (CONFIG_URING_CMD_TEST, which needs DEBUG_KERNEL; never in
+ * a production kernel). Its ABI is for the tests that drive it, so this
+ * header stays beside the driver instead of in the global uapi: tests
+ * include it from here.
  */
-#ifndef _UAPI_LINUX_URING_CMD_TEST_H
-#define _UAPI_LINUX_URING_CMD_TEST_H
+#ifndef URING_CMD_TEST_H
+#define URING_CMD_TEST_H
 
 #include <linux/types.h>
 
@@ -57,4 +60,4 @@ struct uring_cmd_test_args {
 #define URING_CMD_TEST_RUN	0x75630001
 #define URING_CMD_TEST_ECHO	0x75630002
 
-#endif /* _UAPI_LINUX_URING_CMD_TEST_H */
+#endif /* URING_CMD_TEST_H */
