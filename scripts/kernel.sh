@@ -469,6 +469,52 @@ series_files() {
 	git -C "$1" diff --name-only nvme-ucmd-base HEAD | LC_ALL=C sort
 }
 
+# series_docs TREE: in the git tree of base + series, no line the series
+# adds holds a broken Documentation/ reference, and its C files and headers
+# have no kernel-doc warning.
+series_docs() {
+	local t=$1 files d
+	files=$(series_files "$t")
+	# broken references on lines the series adds (the base has its own)
+	d=$(cd "$t" && perl scripts/documentation-file-ref-check 2>&1 |
+		grep -F "$files" | while IFS= read -r line; do
+			git diff nvme-ucmd-base HEAD -- "${line%%: *}" | grep '^+' |
+				grep -qF "${line#*: }" && echo "$line"
+		done || true)
+	if [[ -n $d ]]; then
+		echo "not ok - Documentation/ references of the series: $(echo $d)"
+		return 1
+	fi
+	echo "ok - no broken Documentation/ reference in the $(echo "$files" | wc -l) files of the series"
+	# kernel-doc: the warnings the series adds (base files have their own)
+	local f tmp
+	tmp=$(mktemp -d)
+	d=$(for f in $(echo "$files" | grep '\.[ch]$'); do
+		kdoc_warnings "$t" "$f" >"$tmp/new"
+		: >"$tmp/old"
+		if git -C "$t" cat-file -e "nvme-ucmd-base:$f" 2>/dev/null; then
+			mkdir -p "$tmp/base/$(dirname "$f")"
+			git -C "$t" show "nvme-ucmd-base:$f" >"$tmp/base/$f"
+			kdoc_warnings "$tmp/base" "$f" >"$tmp/old"
+		fi
+		comm -13 "$tmp/old" "$tmp/new"
+	done)
+	rm -rf "$tmp"
+	if [[ -n $d ]]; then
+		echo "not ok - kernel-doc warnings the series adds:"
+		echo "$d" | head -20 | sed 's/^/#   /'
+		return 1
+	fi
+	echo "ok - kernel-doc: no warning added in the series' C files and headers"
+}
+
+# kdoc_warnings DIR FILE: kernel-doc's warnings on DIR/FILE, without line
+# numbers, sorted.
+kdoc_warnings() {
+	(cd "$1" && perl "$t/scripts/kernel-doc" -none "$2" 2>&1) |
+		sed 's/:[0-9]*: /: /' | LC_ALL=C sort
+}
+
 cmd_series_check() {
 	cmd_tree
 	cmd_series
@@ -485,6 +531,7 @@ cmd_series_check() {
 	else
 		echo "ok - Debian 5.10.223 + build/series is build/src ($(git -C "$t" ls-files | wc -l) files)"
 	fi
+	series_docs "$t" || bad=1
 	series_am vanilla "$ORIG" || return 1
 	v=$B/series-check/vanilla
 	# vanilla differs from Debian's base by Debian's own patches: where
