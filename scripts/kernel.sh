@@ -213,14 +213,9 @@ replay_series() {
 	done
 	f=$(comm -23 <(overlay_files) <(added_files))
 	[[ -z $f ]] || die "named by no patch's \"Adds:\" line: $(echo $f)"
-	f=$(added_files | while read -r f; do
-		[[ $(added_files_count "$f") == 1 ]] || echo "$f"; done)
+	f=$(for p in $(series); do adds_of "$KDIR/patches/$p"; done |
+		LC_ALL=C sort | uniq -d)
 	[[ -z $f ]] || die "named by more than one patch: $(echo $f)"
-}
-
-added_files_count() {
-	local p
-	for p in $(series); do adds_of "$KDIR/patches/$p"; done | grep -cxF "$1"
 }
 
 inputs_hash() {
