@@ -140,7 +140,9 @@ series() {
 patched_files() {
 	local p
 	for p in $(series); do
-		grep -E '^\+\+\+ b/' "$KDIR/patches/$p" | sed -e 's|^+++ b/||' -e 's/\t.*//'
+		# (a patch without a diff has none)
+		{ grep -E '^\+\+\+ b/' "$KDIR/patches/$p" || true; } |
+			sed -e 's|^+++ b/||' -e 's/\t.*//'
 	done | LC_ALL=C sort -u
 }
 
@@ -153,6 +155,27 @@ adds_of() { sed -n 's/^Adds: //p' "$1"; }
 added_files() {
 	local p
 	for p in $(series); do adds_of "$KDIR/patches/$p"; done | LC_ALL=C sort -u
+}
+
+# copy_base_files DIR: the base's version of every file the series touches
+# in DIR (written only where it differs); a file the base lacks is removed.
+copy_base_files() {
+	local f
+	for f in $(patched_files) $(added_files); do
+		if [[ -f $BASE/$f ]]; then
+			copy_if_changed "$BASE/$f" "$1/$f"
+		else
+			rm -f "$1/$f"
+		fi
+	done
+}
+
+# copy_if_changed FROM TO: keep TO's mtime (kbuild) when it already matches.
+copy_if_changed() {
+	cmp -s "$1" "$2" && return 0
+	mkdir -p "$(dirname "$2")"
+	cp "$1" "$2"
+	chmod u+w "$2"
 }
 
 # A git identity for the commits the series is replayed into (committer
@@ -404,15 +427,10 @@ cmd_tree_git() {
 # text are kernel/patches/cover-letter.
 cmd_series() {
 	cmd_fetch
-	local g=$B/series-tree out=$B/series f
+	local g=$B/series-tree out=$B/series
 	rm -rf "$g" "$out"
 	mkdir -p "$g" "$out"
-	for f in $(patched_files) $(added_files); do
-		[[ -f $BASE/$f ]] || continue
-		mkdir -p "$g/$(dirname "$f")"
-		cp "$BASE/$f" "$g/$f"
-	done
-	chmod -R u+w "$g"
+	copy_base_files "$g"
 	base_commit "$g"
 	replay_series "$g"
 	# the cover letter's author: the series' own
@@ -623,12 +641,20 @@ cmd_bisect_check() {
 		rm -f "$src/.nvme-ucmd-base"
 	fi
 	: >"$log"
-	local all=() done_p=()
+	# back to the base: the files this series touches, and those an
+	# earlier run's series touched (build/bisect/files)
+	if [[ -f $B/bisect/files ]]; then
+		while read -r f; do
+			if [[ -f $BASE/$f ]]; then copy_if_changed "$BASE/$f" "$src/$f"; else rm -f "$src/$f"; fi
+		done <"$B/bisect/files"
+	fi
+	copy_base_files "$src"
+	{ patched_files; added_files; } >"$B/bisect/files"
+	local all=()
 	mapfile -t all < <(series)
 	for p in "${all[@]}"; do
 		k=$((k + 1))
-		done_p+=("$p")
-		bisect_sync "$src" "${done_p[@]}"
+		bisect_apply "$src" "$p"
 		t0=$SECONDS
 		st=ok w=""
 		frags=$(fragments "$flavor")
@@ -660,35 +686,17 @@ cmd_bisect_check() {
 	return "$bad"
 }
 
-# bisect_sync SRC PATCH...: SRC becomes the base with exactly these patches
-# and the whole files they add, touching only files whose content changes.
-bisect_sync() {
-	local src=$1 stage p f
-	shift
-	stage=$(mktemp -d "$B/bisect/stage.XXXXXX")
-	for f in $(patched_files) $(added_files); do
-		[[ -f $BASE/$f ]] || continue
-		mkdir -p "$stage/$(dirname "$f")"
-		cp "$BASE/$f" "$stage/$f"
+# bisect_apply SRC PATCH: one more patch of the series on SRC, with the
+# whole files it adds (each written only if it changes).
+bisect_apply() {
+	local f
+	if has_diff "$KDIR/patches/$2"; then
+		patch -d "$1" -p1 -s --no-backup-if-mismatch -i "$KDIR/patches/$2" ||
+			die "patch $2 does not apply"
+	fi
+	for f in $(adds_of "$KDIR/patches/$2"); do
+		copy_if_changed "$KDIR/$f" "$1/$f"
 	done
-	for p in "$@"; do
-		if has_diff "$KDIR/patches/$p"; then
-			patch -d "$stage" -p1 -s --no-backup-if-mismatch \
-				-i "$KDIR/patches/$p" || die "patch $p does not apply"
-		fi
-		for f in $(adds_of "$KDIR/patches/$p"); do
-			mkdir -p "$stage/$(dirname "$f")"
-			cp "$KDIR/$f" "$stage/$f"
-		done
-	done
-	for f in $(patched_files) $(added_files); do
-		if [[ -f $stage/$f ]]; then
-			cmp -s "$stage/$f" "$src/$f" || { mkdir -p "$src/$(dirname "$f")"; cp "$stage/$f" "$src/$f"; }
-		else
-			rm -f "$src/$f"
-		fi
-	done
-	rm -rf "$stage"
 }
 
 cmd=${1:-}
