@@ -14,7 +14,8 @@
  * from io-wq (IOSQE_ASYNC: a worker the 64-bit syscall created) and, with
  * CAP_SYS_ADMIN, by the SQPOLL thread. 5.10's io threads keep the
  * TS_COMPAT of the syscall that created them, so the SQPOLL thread (made
- * by the 32-bit setup) reads 32-bit without help; before series 0021 the
+ * by the 32-bit setup) reads 32-bit without help. Before the series'
+ * "io_uring: tell uring_cmd drivers that the ring is a 32-bit task's" the
  * other two read the iovecs as 64-bit and failed with -EFAULT.
  */
 #include <errno.h>

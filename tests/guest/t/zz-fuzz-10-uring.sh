@@ -21,7 +21,8 @@ need_writable /dev/ng0n3
 # from an SQPOLL ring within seconds of seed 7 (found by this fuzzer).
 # Found and fixed here (each with a regression test):
 # - an SQE failing at submission behind an IOSQE_IO_DRAIN request stalled
-#   the drained request forever (series 0013; uring-core-drain);
+#   the drained request forever (fixed in the series' "io_uring: keep a failed submission's CQE
+#   behind drained requests"; uring-core-drain);
 # - a buffer longer than the transfer, needing a PRP list for a transfer
 #   of at most two pages, had the controller write into nvme-pci's PRP
 #   pool; later commands shared PRP lists (ioctl_uring.c maps only the
