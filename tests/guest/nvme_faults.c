@@ -130,7 +130,7 @@ static void nvme_fault_inject(void)
 	unsigned int i, failed = 0, other = 0, ok;
 	char val[16];
 
-	set(NS_FI, "probability", "100");
+	/* the probability last: it arms the attribute (see fail_alloc()) */
 	set(NS_FI, "interval", "1");
 	set(NS_FI, "verbose", "0");
 	set(NS_FI, "space", "0");
@@ -138,9 +138,10 @@ static void nvme_fault_inject(void)
 	set(NS_FI, "status", val);
 	snprintf(val, sizeof(val), "%d", INJECT);
 	set(NS_FI, "times", val);
+	set(NS_FI, "probability", "100");
 	write_all(100);
-	set(NS_FI, "times", "0");
 	set(NS_FI, "probability", "0");
+	set(NS_FI, "times", "0");
 	for (i = 0; i < NCMDS; i++) {
 		if (wres[i] == FI_STATUS)
 			failed++;
@@ -160,15 +161,20 @@ static void fail_alloc(const char *what, const char *dir)
 	unsigned int i, seen[4] = { 0 }, odd = 0, ok;
 	int self;
 
-	set(dir, "probability", "20");
-	set(dir, "interval", "1");
-	set(dir, "times", "-1");
+	/*
+	 * The filters first and the probability last: with a probability set
+	 * and task-filter still N, every task's allocations fail (with a
+	 * stack dump while verbose is not 0) until the filter is on.
+	 */
+	set(dir, "task-filter", "Y");
 	set(dir, "verbose", "0");
 	set(dir, "space", "0");
-	set(dir, "task-filter", "Y");
+	set(dir, "interval", "1");
+	set(dir, "times", "-1");
 	/* sleeping and single-page allocations too (the defaults spare them) */
 	put(dir, "ignore-gfp-wait", "N");
 	put(dir, "min-order", "0");
+	set(dir, "probability", "20");
 	self = open("/proc/self/make-it-fail", O_WRONLY);
 	if (self < 0 || write(self, "1", 1) != 1)
 		t_fatal("/proc/self/make-it-fail");

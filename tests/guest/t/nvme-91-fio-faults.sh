@@ -78,17 +78,20 @@ if [[ ! -d $FI ]]; then
 fi
 fi_set() { echo "$2" >"$FI/$1" || fail "write $2 to $FI/$1"; }
 PASS=2000 OFF=320
-fi_set probability 100
+# the filters first and the probability last (and off first): a fault
+# attribute with a probability fires at once, with a stack dump unless
+# verbose is 0
 fi_set interval 1
 fi_set verbose 0
 fi_set status $((0x4002))
 # should_fail() lets a call pass while space > its size (1 here)
 fi_set space $((PASS + 1))
 fi_set times 10
+fi_set probability 100
 out=$(fio_job inject $OFF 32m write 1 --do_verify=0 2>&1)
 rc=$?
-fi_set times 0
 fi_set probability 0
+fi_set times 0
 fi_set space 0
 want=$((OFF * 1048576 + PASS * BS))
 line=$(echo "$out" | grep -m1 "io_u error")
