@@ -45,3 +45,19 @@ all: $(URING_READ)
 $(URING_READ): $(NVME_T_OBJDIR)/uring_read.o $(NVME_T_LIB)
 	@mkdir -p $(dir $@)
 	$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $^ -luring
+
+# Tools for tests/guest/t/nvme-84-lbads.sh (not tests): a fake NVMe/TCP
+# controller presenting LBA formats no emulated drive can (plain C, no
+# libraries), and one SUBMIT_IO or uring_cmd read through a node.
+NVME_TCP_CTRL	:= $(B)/tests/guest/nvme-tcp-ctrl
+LBADS_IO	:= $(B)/tests/guest/lbads-io
+
+all: $(NVME_TCP_CTRL) $(LBADS_IO)
+
+$(NVME_TCP_CTRL): $(NVME_T_OBJDIR)/nvme_tcp_ctrl.o
+	@mkdir -p $(dir $@)
+	$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $^
+
+$(LBADS_IO): $(NVME_T_OBJDIR)/lbads_io.o $(NVME_T_LIB)
+	@mkdir -p $(dir $@)
+	$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $^ -luring

@@ -13,8 +13,9 @@ R=$TOP/build/ref
 
 # Crypto back ends nvme-core's t10-pi needs but modules.dep cannot name.
 SOFT_FIRST=(crct10dif_generic crc64_rocksoft_generic)
-# (Debian builds no nvme-loop: the loop target exists only on our kernel.)
-WANT=(nvme null_blk 9p 9pnet_virtio virtio_pci)
+# (Debian builds no nvme-loop: the loop target exists only on our kernel.
+# nvme-tcp, and nvme-fabrics with it: the fake controller of nvme-84-lbads.)
+WANT=(nvme nvme-tcp null_blk 9p 9pnet_virtio virtio_pci)
 
 die() { echo "ref-kernel: $*" >&2; exit 1; }
 
