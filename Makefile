@@ -7,13 +7,19 @@ B	:= $(TOP)/build
 V	?= 0
 ifeq ($(V),1)
 Q	:=
-quiet	= @:
+quiet	=
 else
 Q	:= @
 quiet	= @printf '  %-8s %s\n' $(1) $(2);
 endif
 
 CC	?= cc
+# The project's version: the Debian packages' (debian/changelog must agree:
+# make deb-userspace checks) and the CLI's --version.
+VERSION	:= 0.1.0
+CLI_VERSION ?= $(VERSION)
+# make install: LIBDIR=/usr/lib/x86_64-linux-gnu for a multiarch layout (the
+# pkg-config file follows it).
 PREFIX	?= /usr/local
 LIBDIR	?= $(PREFIX)/lib
 INCDIR	?= $(PREFIX)/include
@@ -37,7 +43,8 @@ KERNEL_SH := $(TOP)/scripts/kernel.sh
 BZIMAGE	= $(shell $(KERNEL_SH) path $(FLAVOR))
 
 .PHONY: all deps kernel kernel-config kernel-tree kernel-export kernel-series kernel-bisect-check ref-kernel \
-	run check check-unit check-vm bench lint install clean distclean help
+	run check check-unit check-vm bench lint install userspace deb-userspace \
+	clean distclean help
 
 all:
 
@@ -103,11 +110,38 @@ bench: deps
 lint:
 	$(Q)$(TOP)/scripts/lint.sh
 
-install: all
+# make install builds and installs what it installs (userlib/build.mk,
+# tools/build.mk): the library, its header, pkg-config file and man pages,
+# the CLI and its man pages; no test binaries. make userspace builds just that.
+install:
+userspace: $(ULIB_A) $(ULIB_SO) $(CLI_BIN) $(CLI_MAN_STAMP)
+
+# Debian packages of the userspace (debian/: libnvme-ucmd0, libnvme-ucmd-dev,
+# nvme-ucmd), built by dpkg-buildpackage in a copy of the working tree
+# (build/deb-src/nvme-ucmd: dpkg-buildpackage writes to the parent
+# directory of the tree it builds, never ours), then checked by lintian.
+# The packages land in build/deb/.
+DEB_SRC	:= $(B)/deb-src
+DEB_OUT	:= $(B)/deb
+deb-userspace:
+	$(Q)v=$$(dpkg-parsechangelog -S Version); [ "$$v" = "$(VERSION)" ] || \
+		{ echo "deb-userspace: debian/changelog has $$v, the Makefile's VERSION is $(VERSION)" >&2; exit 1; }
+	$(Q)rm -rf $(DEB_SRC) $(DEB_OUT) && mkdir -p $(DEB_SRC)/nvme-ucmd $(DEB_OUT)
+	$(Q)git ls-files -z --cached --others --exclude-standard | \
+		tar -c --null -T - --ignore-failed-read -f - 2>/dev/null | \
+		tar -x -C $(DEB_SRC)/nvme-ucmd
+	$(Q)cd $(DEB_SRC)/nvme-ucmd && dpkg-buildpackage -us -uc -b
+	$(Q)cd $(DEB_SRC) && for f in *.deb *.ddeb *.buildinfo *.changes; do \
+		[ ! -e "$$f" ] || mv -- "$$f" $(DEB_OUT)/; done
+	$(Q)rm -rf $(DEB_SRC)
+	$(Q)left=$$(ls -d $(TOP)/../*nvme-ucmd*_* 2>/dev/null); [ -z "$$left" ] || \
+		echo "deb-userspace: not ours, from an earlier build in place: $$left" >&2
+	$(Q)ls -1 $(DEB_OUT)
+	$(Q)lintian -I --fail-on error,warning $(DEB_OUT)/*.changes
 
 clean:
 	$(Q)rm -rf $(B)/userlib $(B)/tools $(B)/tests $(B)/asan $(B)/docs \
-		$(B)/vm-out
+		$(B)/vm-out $(B)/deb-src $(B)/deb
 
 distclean:
 	$(Q)rm -rf $(B)

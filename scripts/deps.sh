@@ -21,6 +21,8 @@ PKGS=(
 	# host fuzzing (tests/fuzz-host): libFuzzer is in libclang-rt-dev,
 	# which clang only recommends
 	clang libclang-rt-dev
+	# Debian packages of the userspace (make deb-userspace, debian/)
+	debhelper dpkg-dev lintian
 )
 
 missing=()
