@@ -43,7 +43,7 @@ KERNEL_SH := $(TOP)/scripts/kernel.sh
 BZIMAGE	= $(shell $(KERNEL_SH) path $(FLAVOR))
 
 .PHONY: all deps kernel kernel-config kernel-tree kernel-export kernel-series kernel-bisect-check ref-kernel \
-	run check check-unit check-vm bench lint install userspace deb-userspace \
+	run check check-unit check-vm bench lint install userspace deb deb-kernel deb-userspace \
 	clean distclean help
 
 all:
@@ -84,11 +84,17 @@ kernel-bisect-check:
 ref-kernel:
 	$(Q)$(TOP)/tests/vm/ref-kernel.sh fetch
 
-# Boot our kernel with the default NVMe drives and show what a user sees.
+# Boot our kernel with the default NVMe drives and show what a user sees:
+# the vm flavor unless FLAVOR is given (the quickest to build and boot).
+RUN_FLAVOR = $(if $(filter command line environment,$(origin FLAVOR)),$(FLAVOR),vm)
 run: deps
-	$(Q)$(MAKE) -s --no-print-directory all kernel
-	$(Q)$(TOP)/tests/vm/run-vm --kernel "$(BZIMAGE)" --show -- \
+	$(Q)$(MAKE) -s --no-print-directory all
+	$(Q)$(KERNEL_SH) build $(RUN_FLAVOR)
+	$(Q)$(TOP)/tests/vm/run-vm --kernel "$$($(KERNEL_SH) path $(RUN_FLAVOR))" --show -- \
 		$(TOP)/tests/vm/demo.sh
+	@echo
+	@echo "Next: make check (every test, about an hour), build/tools/nvme-ucmd --help,"
+	@echo "      tests/vm/run-vm --show -- nvme list (any command in the VM; README)."
 
 check: deps
 	$(Q)$(MAKE) -s --no-print-directory all unit-asan kernel
@@ -123,6 +129,13 @@ userspace: $(ULIB_A) $(ULIB_SO) $(CLI_BIN) $(CLI_MAN_STAMP)
 # The packages land in build/deb/.
 DEB_SRC	:= $(B)/deb-src
 DEB_OUT	:= $(B)/deb
+# Debian packages: the kernel's (FLAVOR=distro, bindeb-pkg: build/deb-kernel/)
+# and the userspace's (build/deb/).
+deb: deb-kernel deb-userspace
+
+deb-kernel: deps
+	$(Q)$(KERNEL_SH) deb distro
+
 deb-userspace:
 	$(Q)v=$$(dpkg-parsechangelog -S Version); [ "$$v" = "$(VERSION)" ] || \
 		{ echo "deb-userspace: debian/changelog has $$v, the Makefile's VERSION is $(VERSION)" >&2; exit 1; }

@@ -6,8 +6,14 @@
 #   fetch          obtain and verify the base, unpack it under build/base/
 #   tree           bring build/src/ (base + series + new files) up to date
 #   config FLAVOR  write build/obj-FLAVOR/.config from kernel/configs/
-#   build FLAVOR   build build/obj-FLAVOR/arch/x86/boot/bzImage
+#                  (vm, debug: allnoconfig + fragments; distro: Debian's
+#                  configuration trimmed, kernel/configs/distro.*)
+#   build FLAVOR   build build/obj-FLAVOR/arch/x86/boot/bzImage (and the
+#                  modules, for distro)
 #   path FLAVOR    print the bzImage path
+#   deb [FLAVOR]   Debian packages of the kernel (bindeb-pkg: linux-image,
+#                  linux-headers, linux-libc-dev), distro by default, in
+#                  build/deb-kernel/
 #   tree-git       build/kernel-tree/: a git tree, one commit per patch
 #   export         write build/kernel-tree/'s commits back to kernel/
 #   series         build/series/: the series as git format-patch output, every
@@ -33,6 +39,11 @@ BASE=$B/base/linux-source-5.10
 ORIG_NAME=linux_5.10.223.orig.tar.xz
 ORIG_SHA=5272175427d036677539b9ef88a6bc30e455aca2d4fe9a942b2926ef7967ad20
 ORIG=$B/base/linux-5.10.223
+# Debian's own configuration of the base (bullseye's linux-config-5.10 of
+# the same version), amd64 "none" flavour: where FLAVOR=distro starts
+DCONF_NAME=linux-config-5.10_5.10.223-1_amd64.deb
+DCONF_SHA=bae13f7451af3b274c3ea7dca2f6b1d99b095036a3e75614970eb484ca7a2e12
+DCONF_FILE=config.amd64_none_amd64
 SRC=$B/src
 KDIR=$TOP/kernel
 JOBS=${JOBS:-$(nproc)}
@@ -325,8 +336,74 @@ fragments() {
 	case $1 in
 	vm) echo "$KDIR/configs/vm.config" ;;
 	debug) echo "$KDIR/configs/vm.config $KDIR/configs/debug.config" ;;
-	*) die "unknown FLAVOR '$1' (vm or debug)" ;;
+	distro) echo "$KDIR/configs/distro.config" ;;
+	*) die "unknown FLAVOR '$1' (vm, debug or distro)" ;;
 	esac
+}
+
+# distro_config: the path of Debian's configuration, unpacked from the
+# pinned linux-config-5.10 (../shared/cache, or bullseye by a private apt
+# list) into build/dl/.
+distro_config() {
+	local out=$B/dl/$DCONF_FILE deb=$TOP/../shared/cache/$DCONF_NAME
+	if [[ ! -f $out ]]; then
+		mkdir -p "$B/dl"
+		if [[ ! -f $deb ]]; then
+			deb=$B/dl/$DCONF_NAME
+			if [[ ! -f $deb ]]; then
+				say APT "bullseye linux-config-5.10=5.10.223-1" >&2
+				apt_private apt "deb http://deb.debian.org/debian bullseye main" >&2
+				(cd "$B/dl" && apt-get "${APT_OPTS[@]}" -qq download \
+					"linux-config-5.10=5.10.223-1") >&2
+			fi
+		fi
+		sha_ok "$deb" "$DCONF_SHA" || die "$deb: sha256 mismatch (want $DCONF_SHA)"
+		dpkg-deb --fsys-tarfile "$deb" |
+			tar -xO "./usr/src/linux-config-5.10/$DCONF_FILE.xz" | xz -d >"$out.tmp"
+		mv "$out.tmp" "$out"
+	fi
+	echo "$out"
+}
+
+# check_fragment FLAVOR OBJ FILE: every option FILE sets is so in OBJ/.config.
+check_fragment() {
+	local bad=0 line sym val
+	while read -r line; do
+		case $line in
+		CONFIG_*=*)
+			sym=${line%%=*} val=${line#*=}
+			if ! grep -qxF "$sym=$val" "$2/.config"; then
+				echo "kernel: $1: $sym=$val did not take" >&2
+				bad=1
+			fi ;;
+		"# CONFIG_"*" is not set")
+			sym=${line#\# } sym=${sym%% *}
+			if grep -q "^$sym=" "$2/.config"; then
+				echo "kernel: $1: $sym should be unset" >&2
+				bad=1
+			fi ;;
+		esac
+	done <"$3"
+	((bad == 0)) || die "$1: configuration fragments do not apply cleanly"
+}
+
+# The distro flavor's configuration: Debian's, then localmodconfig keeps
+# only the modules kernel/configs/distro.modules names (the test VMs' needs;
+# built-in code stays as Debian has it), then kernel/configs/distro.config
+# (what a build outside Debian's packaging must change, and what the tests
+# need that Debian leaves out).
+config_distro() {
+	local obj=$1 dconf=$2 want=$3
+	say CONFIG "distro: Debian's $DCONF_FILE, localmodconfig (distro.modules), distro.config"
+	cp "$dconf" "$obj/.config"
+	kmake "$obj" olddefconfig >/dev/null
+	kmake "$obj" LSMOD="$KDIR/configs/distro.modules" localmodconfig \
+		>"$obj/localmodconfig.log" 2>&1 || die "distro: localmodconfig failed ($obj/localmodconfig.log)"
+	# a later assignment of a symbol in .config wins
+	cat "$KDIR/configs/distro.config" >>"$obj/.config"
+	kmake "$obj" olddefconfig >/dev/null 2>&1
+	check_fragment distro "$obj" "$KDIR/configs/distro.config"
+	echo "$want" >"$obj/.nvme-ucmd-config"
 }
 
 kmake() {
@@ -341,33 +418,36 @@ cmd_config() {
 	obj=$(objdir "$flavor")
 	frags=$(fragments "$flavor")
 	mkdir -p "$obj"
+	local dconf=""
+	if [[ $flavor == distro ]]; then
+		dconf=$(distro_config)
+		frags="$dconf $KDIR/configs/distro.modules $frags"
+	fi
 	want=$(cat $frags | sha256sum | cut -d' ' -f1)
 	if [[ -f $obj/.config && -f $obj/.nvme-ucmd-config &&
 	      $(cat "$obj/.nvme-ucmd-config") == "$want" ]]; then
 		return 0
 	fi
+	if [[ $flavor == distro ]]; then
+		config_distro "$obj" "$dconf" "$want"
+		return 0
+	fi
 	say CONFIG "$flavor: $(for f in $frags; do basename "$f"; done | xargs)"
 	cat $frags >"$obj/fragments.config"
 	kmake "$obj" KCONFIG_ALLCONFIG="$obj/fragments.config" allnoconfig >/dev/null
-	local bad=0 line sym val
-	while read -r line; do
-		case $line in
-		CONFIG_*=*)
-			sym=${line%%=*} val=${line#*=}
-			if ! grep -qx "$sym=$val" "$obj/.config"; then
-				echo "kernel: $flavor: $sym=$val did not take" >&2
-				bad=1
-			fi ;;
-		"# CONFIG_"*" is not set")
-			sym=${line#\# } sym=${sym%% *}
-			if grep -q "^$sym=" "$obj/.config"; then
-				echo "kernel: $flavor: $sym should be unset" >&2
-				bad=1
-			fi ;;
-		esac
-	done <"$obj/fragments.config"
-	((bad == 0)) || die "$flavor: configuration fragments do not apply cleanly"
+	check_fragment "$flavor" "$obj" "$obj/fragments.config"
 	echo "$want" >"$obj/.nvme-ucmd-config"
+}
+
+# build_progress PID FLAVOR OBJ T0: a line a minute while the build runs.
+build_progress() {
+	local n=0
+	while kill -0 "$1" 2>/dev/null; do
+		sleep 1
+		n=$((n + 1))
+		((n % 60)) && continue
+		say ... "$2: $((SECONDS - $4)) s, $(find "$3" -name '*.o' -newer "$3/.nvme-ucmd-start" | wc -l) objects built"
+	done
 }
 
 cmd_build() {
@@ -389,13 +469,50 @@ cmd_build() {
 	fi
 	say KBUILD "$flavor (make -j$JOBS, build/obj-$flavor/build.log)"
 	local t0=$SECONDS
-	if ! kmake "$obj" bzImage >"$obj/build.log" 2>&1; then
+	local targets=(bzImage) pid rc=0
+	[[ $flavor == distro ]] && targets+=(modules)
+	touch "$obj/.nvme-ucmd-start"
+	kmake "$obj" "${targets[@]}" >"$obj/build.log" 2>&1 &
+	pid=$!
+	build_progress "$pid" "$flavor" "$obj" "$t0"
+	wait "$pid" || rc=$?
+	if ((rc != 0)); then
 		grep -E 'error|Error' "$obj/build.log" | head -40 >&2
 		die "$flavor: build failed, see $obj/build.log"
 	fi
 	grep -E 'warning:' "$obj/build.log" | head -20 >&2 || true
 	echo "$want" >"$stamp"
 	say KERNEL "$flavor: $(cmd_path "$flavor") ($((SECONDS - t0)) s)"
+}
+
+# The version of our kernel packages: the base's, our local version, and
+# Debian revision 1 (fixed, not kbuild's build counter).
+deb_version() {
+	echo "$BASE_VER-nvme-ucmd-1"
+}
+
+cmd_deb() {
+	local flavor=${1:-distro} obj out=$B/deb-kernel t0=$SECONDS
+	[[ $flavor == distro ]] || die "deb: only the distro flavor is packaged"
+	cmd_build "$flavor"
+	obj=$(objdir "$flavor")
+	if [[ -f $out/.nvme-ucmd-built && $(cat "$out/.nvme-ucmd-built") == "$(cat "$obj/.nvme-ucmd-built")" ]]; then
+		say DEB "build/deb-kernel: up to date"
+		return 0
+	fi
+	say DEB "linux-image, linux-headers, linux-libc-dev $(deb_version) (bindeb-pkg)"
+	rm -f "$B"/linux-*.deb "$B"/linux-*.buildinfo "$B"/linux-*.changes
+	if ! kmake "$obj" KDEB_PKGVERSION="$(deb_version)" bindeb-pkg >"$obj/deb.log" 2>&1; then
+		tail -n 20 "$obj/deb.log" >&2
+		die "bindeb-pkg failed, see $obj/deb.log"
+	fi
+	rm -rf "$out"
+	mkdir -p "$out"
+	mv "$B"/linux-*.deb "$out/"
+	cp "$obj/.nvme-ucmd-built" "$out/.nvme-ucmd-built"
+	rm -f "$B"/linux-*.buildinfo "$B"/linux-*.changes
+	local debs=("$out"/*.deb)
+	say DEB "${#debs[@]} packages in build/deb-kernel ($((SECONDS - t0)) s)"
 }
 
 cmd_path() {
@@ -707,6 +824,7 @@ tree) cmd_tree ;;
 config) [[ -z ${KERNEL_SRC:-} ]] && cmd_tree; cmd_config "${1:-debug}" ;;
 build) cmd_build "${1:-debug}" ;;
 path) cmd_path "${1:-debug}" ;;
+deb) cmd_deb "${1:-distro}" ;;
 tree-git) cmd_tree_git ;;
 export) cmd_export ;;
 series) cmd_series ;;

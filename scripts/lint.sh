@@ -33,9 +33,11 @@ done < <(cd kernel && find . -type f \( -name '*.c' -o -name '*.h' \) | sed 's|^
 if command -v shellcheck >/dev/null; then
 	say SHELL "scripts, tests, .ci"
 	shellcheck -S warning scripts/*.sh tests/run-all tests/vm/run-vm \
-		tests/vm/ref-kernel.sh tests/vm/guest-init tests/vm/demo.sh \
+		tests/vm/ref-kernel.sh tests/vm/distro-kernel.sh tests/vm/modules.sh \
+		tests/vm/guest-init tests/vm/demo.sh \
 		tests/guest/run tests/guest/t/*.sh tests/bench/suite.sh tests/bench/run \
-		tests/host/*.sh tests/fuzz-host/run .ci/run || bad=1
+		tests/host/*.sh tests/fuzz-host/run tests/liburing/build.sh tests/liburing/run \
+		.ci/run || bad=1
 fi
 if command -v cppcheck >/dev/null; then
 	say CPPCHECK "userlib tools tests"

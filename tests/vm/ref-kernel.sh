@@ -48,35 +48,9 @@ fetch() {
 	echo "  REF      $ver"
 }
 
-# Modules in load order: dependencies first (modules.dep), each once.
-closure() {
-	local dir=$1 m
-	shift
-	declare -A seen=()
-	local order=()
-	visit() {
-		local path=$1 dep
-		[[ -n ${seen[$path]:-} ]] && return
-		seen[$path]=1
-		for dep in $(sed -n "s|^$path: *||p" "$dir/modules.dep"); do
-			visit "$dep"
-		done
-		order+=("$path")
-	}
-	for m in "$@"; do
-		local path
-		path=$(awk -F: -v m="$m" '{ n = $1; sub(/.*\//, "", n); sub(/\.ko.*/, "", n);
-			gsub(/-/, "_", n); t = m; gsub(/-/, "_", t); if (n == t) { print $1; exit } }' \
-			"$dir/modules.dep")
-		if [[ -z $path ]]; then
-			grep -q "/$m.ko" "$dir/modules.builtin" 2>/dev/null ||
-				echo "ref-kernel: module $m not found" >&2
-			continue
-		fi
-		visit "$path"
-	done
-	for m in "${order[@]}"; do echo "$dir/$m"; done
-}
+# closure()
+# shellcheck source=tests/vm/modules.sh
+. "$TOP/tests/vm/modules.sh"
 
 env_() {
 	[[ -f $R/version ]] || die "not fetched: make ref-kernel"
