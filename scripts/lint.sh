@@ -36,7 +36,7 @@ if command -v shellcheck >/dev/null; then
 		tests/vm/ref-kernel.sh tests/vm/distro-kernel.sh tests/vm/modules.sh \
 		tests/vm/guest-init tests/vm/demo.sh \
 		tests/guest/run tests/guest/t/*.sh tests/bench/suite.sh tests/bench/run \
-		tests/host/*.sh tests/fuzz-host/run tests/liburing/build.sh tests/liburing/run \
+		tests/host/*.sh tests/fuzz-host/run tests/liburing/build.sh tests/liburing/run tests/guest/liburing.sh \
 		.ci/run || bad=1
 fi
 if command -v cppcheck >/dev/null; then
