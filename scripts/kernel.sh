@@ -168,15 +168,16 @@ added_files() {
 	for p in $(series); do adds_of "$KDIR/patches/$p"; done | LC_ALL=C sort -u
 }
 
-# copy_base_files DIR: the base's version of every file the series touches
-# in DIR (written only where it differs); a file the base lacks is removed.
+# copy_base_files DIR FILE...: the base's version of each FILE in DIR
+# (written only where it differs); a file the base lacks is removed.
 copy_base_files() {
-	local f
-	for f in $(patched_files) $(added_files); do
+	local dir=$1 f
+	shift
+	for f in "$@"; do
 		if [[ -f $BASE/$f ]]; then
-			copy_if_changed "$BASE/$f" "$1/$f"
+			copy_if_changed "$BASE/$f" "$dir/$f"
 		else
-			rm -f "$1/$f"
+			rm -f "$dir/$f"
 		fi
 	done
 }
@@ -547,7 +548,8 @@ cmd_series() {
 	local g=$B/series-tree out=$B/series
 	rm -rf "$g" "$out"
 	mkdir -p "$g" "$out"
-	copy_base_files "$g"
+	# shellcheck disable=SC2046 # one path per word
+	copy_base_files "$g" $(patched_files) $(added_files)
 	base_commit "$g"
 	replay_series "$g"
 	# the cover letter's author: the series' own
@@ -760,12 +762,10 @@ cmd_bisect_check() {
 	: >"$log"
 	# back to the base: the files this series touches, and those an
 	# earlier run's series touched (build/bisect/files)
-	if [[ -f $B/bisect/files ]]; then
-		while read -r f; do
-			if [[ -f $BASE/$f ]]; then copy_if_changed "$BASE/$f" "$src/$f"; else rm -f "$src/$f"; fi
-		done <"$B/bisect/files"
-	fi
-	copy_base_files "$src"
+	local earlier=()
+	[[ -f $B/bisect/files ]] && mapfile -t earlier <"$B/bisect/files"
+	# shellcheck disable=SC2046 # one path per word
+	copy_base_files "$src" "${earlier[@]}" $(patched_files) $(added_files)
 	{ patched_files; added_files; } >"$B/bisect/files"
 	local all=()
 	mapfile -t all < <(series)
