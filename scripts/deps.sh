@@ -7,7 +7,7 @@ set -euo pipefail
 
 PKGS=(
 	# kernel build
-	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
+	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils ccache
 	rsync kmod perl python3 shellcheck cppcheck
 	# VM
 	qemu-system-x86 busybox-static

@@ -25,7 +25,8 @@
 #   bisect-check [FLAVOR]  build every step of the series (vm by default)
 #
 # Environment: KERNEL_DEB=file.deb (the base package), KERNEL_SRC=dir (build
-# your own tree: no base, no series), JOBS=n, V=1.
+# your own tree: no base, no series), JOBS=n, V=1, NO_CCACHE=1 (compile
+# without ccache), CCACHE_DIR and CCACHE_MAXSIZE (12G) as ccache reads them.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,6 +48,17 @@ DCONF_FILE=config.amd64_none_amd64
 SRC=$B/src
 KDIR=$TOP/kernel
 JOBS=${JOBS:-$(nproc)}
+
+# ccache, when installed (scripts/deps.sh installs it) and NO_CCACHE is
+# unset: every kernel build of every clone on this machine shares one cache
+# (the user's, ccache's default place). Paths are hashed relative to the
+# clone, so a fresh clone's first build hits what an earlier clone built.
+KCC=()
+if [[ -z ${NO_CCACHE:-} ]] && command -v ccache >/dev/null; then
+	KCC=(CC="ccache gcc")
+	export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=true
+	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-12G}
+fi
 
 say() { printf '  %-8s %s\n' "$1" "$2"; }
 die() { echo "kernel: $*" >&2; exit 1; }
@@ -410,7 +422,7 @@ config_distro() {
 kmake() {
 	local v=()
 	[[ ${V:-0} == 1 ]] && v=(V=1)
-	make -s -C "$(srcdir)" O="$1" -j"$JOBS" "${v[@]}" "${@:2}"
+	make -s -C "$(srcdir)" O="$1" -j"$JOBS" "${KCC[@]}" "${v[@]}" "${@:2}"
 }
 
 # allnoconfig plus our fragments; then check every requested option took.
@@ -776,9 +788,9 @@ cmd_bisect_check() {
 		st=ok w=""
 		frags=$(fragments "$flavor")
 		cat $frags >"$obj/fragments.config"
-		if ! make -s -C "$src" O="$obj" -j"$JOBS" \
+		if ! make -s -C "$src" O="$obj" -j"$JOBS" "${KCC[@]}" \
 			KCONFIG_ALLCONFIG="$obj/fragments.config" allnoconfig >>"$log" 2>&1 ||
-		   ! make -s -C "$src" O="$obj" -j"$JOBS" bzImage >>"$log" 2>&1; then
+		   ! make -s -C "$src" O="$obj" -j"$JOBS" "${KCC[@]}" bzImage >>"$log" 2>&1; then
 			st=FAIL
 			bad=1
 		else
@@ -790,7 +802,7 @@ cmd_bisect_check() {
 			for f in $files; do
 				[[ -f $obj/${f%.c}.o ]] || continue
 				rm -f "$obj/${f%.c}.o"
-				n=$(make -s -C "$src" O="$obj" W=1 "${f%.c}.o" 2>&1 |
+				n=$(make -s -C "$src" O="$obj" "${KCC[@]}" W=1 "${f%.c}.o" 2>&1 |
 					tee -a "$log" | grep -c "/$f:[0-9]*:[0-9]*: warning:" || true)
 				((n == 0)) || w+=" $f ($n)"
 			done
