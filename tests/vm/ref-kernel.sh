@@ -19,32 +19,32 @@ WANT=(nvme nvme-tcp null_blk 9p 9pnet_virtio virtio_pci)
 
 die() { echo "ref-kernel: $*" >&2; exit 1; }
 
-ref_pkg() {
-	apt-cache depends linux-image-amd64 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-image-6\.1\.[0-9.-]*-amd64\)$/\1/p' | head -n 1
-}
+# The pinned package: Debian bookworm's 6.1 kernel image, fetched from the
+# archive's pool by URL and checked against its sha256. When the archive
+# drops it (a security update supersedes it), take the current one's
+# Filename and SHA256 from `apt-cache show linux-image-6.1.0-NN-amd64`.
+REF_PKG=linux-image-6.1.0-57-amd64
+REF_DEB_VER=6.1.192-3
+REF_URL=http://deb.debian.org/debian-security/pool/updates/main/l/linux-signed-amd64/${REF_PKG}_${REF_DEB_VER}_amd64.deb
+REF_SHA=14d219d01e1283261817d961dbb3895cb5b4288d0de10e0ba0632a0d993e15bf
 
 fetch() {
-	[[ -f $R/version ]] && return 0
-	local pkg
-	pkg=$(ref_pkg)
-	if [[ -z $pkg && $EUID == 0 ]]; then
-		apt-get update -qq
-		pkg=$(ref_pkg)
-	fi
-	[[ -n $pkg ]] || die "apt-cache knows no linux-image-amd64 (run apt-get update)"
+	local stamp="$REF_PKG $REF_DEB_VER $REF_SHA" deb=$R/dl/ref.deb
+	[[ -f $R/version && -f $R/pin && $(cat "$R/pin") == "$stamp" ]] && return 0
 	rm -rf "$R"
 	mkdir -p "$R/dl"
-	echo "  APT      $pkg"
-	(cd "$R/dl" && apt-get -qq -o APT::Sandbox::User=root download "$pkg") ||
-		die "apt-get download $pkg failed"
-	dpkg-deb -x "$R"/dl/*.deb "$R/root"
+	echo "  FETCH    $REF_PKG $REF_DEB_VER (sha256 ${REF_SHA:0:8}...)"
+	/usr/lib/apt/apt-helper -o APT::Sandbox::User=root download-file \
+		"$REF_URL" "$deb" "SHA256:$REF_SHA" >"$R/dl/log" 2>&1 ||
+		die "$REF_URL: $(tail -n 1 "$R/dl/log") (gone from the archive? see REF_* in $0)"
+	dpkg-deb -x "$deb" "$R/root"
 	rm -rf "$R/dl"
 	local ver
 	ver=$(ls "$R/root/lib/modules" | head -n 1)
-	[[ -f $R/root/boot/vmlinuz-$ver ]] || die "no vmlinuz in $pkg"
+	[[ -f $R/root/boot/vmlinuz-$ver ]] || die "no vmlinuz in $REF_PKG"
 	depmod -b "$R/root" "$ver" || die "depmod failed"
 	echo "$ver" >"$R/version"
+	echo "$stamp" >"$R/pin"
 	echo "  REF      $ver"
 }
 
