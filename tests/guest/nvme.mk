@@ -8,7 +8,7 @@ NVME_T_OBJDIR	:= $(B)/tests/guest/obj
 NVME_T_LIB	:= $(NVME_T_OBJDIR)/nvme_lib.o
 # name:number pairs: the number orders the tests
 NVME_TESTS	:= identify:20 rw:30 qd:40 status:50 errors:60 perm:70 security:72 \
-		   poll:80 pollsched:82 pollmm:83 reset:85 limits:86 kill:87 faults:88 ringmode:75
+		   poll:80 pollbatch:81 pollsched:82 pollmm:83 reset:85 limits:86 kill:87 faults:88 ringmode:75
 NVME_T_BINS	:= $(foreach t,$(NVME_TESTS),\
 		     $(NVME_T_DIR)/nvme-$(word 2,$(subst :, ,$(t)))-$(word 1,$(subst :, ,$(t))))
 
