@@ -71,9 +71,32 @@ struct nvme_uring_cmd {
 	__u32	rsvd2;
 };
 #define NVME_URING_CMD_IO	_IOWR('N', 0x80, struct nvme_uring_cmd)
+#endif
+/*
+ * Each command number on its own: libnvme 1.3's <nvme/ioctl.h> defines
+ * the struct and the two I/O numbers but not the admin ones.
+ */
+#ifndef NVME_URING_CMD_IO_VEC
 #define NVME_URING_CMD_IO_VEC	_IOWR('N', 0x81, struct nvme_uring_cmd)
+#endif
+#ifndef NVME_URING_CMD_ADMIN
 #define NVME_URING_CMD_ADMIN	_IOWR('N', 0x82, struct nvme_uring_cmd)
+#endif
+#ifndef NVME_URING_CMD_ADMIN_VEC
 #define NVME_URING_CMD_ADMIN_VEC _IOWR('N', 0x83, struct nvme_uring_cmd)
+#endif
+/*
+ * libnvme 1.3's <nvme/ioctl.h> keeps its copy of the kernel's uapi, and two
+ * macros of its own, under the uapi header's include guard: with the
+ * kernel's header already included (as by this file) it skips them all,
+ * then uses the two. Define them as libnvme does, so that <libnvme.h>
+ * compiles after this header too.
+ */
+#ifndef NVME_DEFAULT_IOCTL_TIMEOUT
+#define NVME_DEFAULT_IOCTL_TIMEOUT 0
+#endif
+#ifndef NVME_LOG_PAGE_PDU_SIZE
+#define NVME_LOG_PAGE_PDU_SIZE 4096
 #endif
 
 #ifndef NVME_URING_CMD_IO_COMPACT
