@@ -17,7 +17,13 @@
 #include "unit.h"
 
 static struct unit_suite *suites;
-static unsigned int tap_n, tap_fail;
+static unsigned int tap_n, tap_fail, tap_skip;
+static char skip_reason[200];	/* set by unit_skip() in the running test */
+
+void unit_skip(const char *reason)
+{
+	snprintf(skip_reason, sizeof(skip_reason), "%s", reason);
+}
 
 void unit_register(struct unit_suite *s)
 {
@@ -43,6 +49,14 @@ static void on_complete(const CU_pTest test, const CU_pSuite suite,
 			const CU_pFailureRecord fail)
 {
 	tap_n++;
+	if (!fail && skip_reason[0]) {
+		tap_skip++;
+		printf("ok %u - %s/%s # SKIP %s\n", tap_n, suite->pName,
+		       test->pName, skip_reason);
+		skip_reason[0] = 0;
+		return;
+	}
+	skip_reason[0] = 0;
 	if (!fail) {
 		printf("ok %u - %s/%s\n", tap_n, suite->pName, test->pName);
 		return;
@@ -121,7 +135,8 @@ int main(int argc, char **argv)
 	CU_set_test_complete_handler(on_complete);
 	CU_set_suite_init_failure_handler(on_suite_init_fail);
 	CU_run_all_tests();
-	printf("# %u passed, %u failed\n", tap_n - tap_fail, tap_fail);
+	printf("# %u passed, %u failed, %u skipped\n",
+	       tap_n - tap_fail - tap_skip, tap_fail, tap_skip);
 	CU_cleanup_registry();
 	return tap_fail ? 1 : 0;
 }

@@ -5,11 +5,12 @@
  * -EOPNOTSUPP from the io_uring core (-EINVAL for reserved bytes that the
  * 64-byte overlay uses, or before 5.19). That exercises
  * ring set-up per form, submission, reaping and cookies, and a probe that
- * must end in the ioctl form. Tests pass with a note when io_uring itself
- * is unavailable (seccomp, io_uring_disabled).
+ * must end in the ioctl form. Tests that need a ring are TAP skips when
+ * io_uring itself is unavailable (seccomp, io_uring_disabled).
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <nvme-ucmd.h>
@@ -38,8 +39,13 @@ static int have_io_uring(void)
 {
 	struct io_uring ring;
 
-	if (io_uring_queue_init(2, &ring, 0)) {
-		printf("# io_uring unavailable: ring tests reduced\n");
+	int r = io_uring_queue_init(2, &ring, 0);
+
+	if (r) {
+		char why[80];
+
+		snprintf(why, sizeof(why), "io_uring unavailable (%s)", strerror(-r));
+		unit_skip(why);
 		return 0;
 	}
 	io_uring_queue_exit(&ring);

@@ -22,6 +22,8 @@ struct unit_suite {
 };
 
 void unit_register(struct unit_suite *s);
+/* The running test is a TAP skip for @reason (unless it also failed). */
+void unit_skip(const char *reason);
 
 #define UNIT_TEST(fn) { #fn, fn }
 
