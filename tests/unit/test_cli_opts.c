@@ -58,6 +58,15 @@ static void test_parse_num(void)
 	CU_ASSERT_EQUAL(cli_parse_num("12abc", 0, 100, false, &v), -EINVAL);
 	CU_ASSERT_EQUAL(cli_parse_num("0x", 0, 100, false, &v), -EINVAL);
 	CU_ASSERT_EQUAL(cli_parse_num("4k", 0, 1 << 20, false, &v), -EINVAL);
+	/* decimal or hex only, as --help says: no octal */
+	CU_ASSERT_EQUAL(cli_parse_num("010", 0, 100, false, &v), 0);
+	CU_ASSERT_EQUAL(v, 10);
+	CU_ASSERT_EQUAL(cli_parse_num("08", 0, 100, false, &v), 0);
+	CU_ASSERT_EQUAL(v, 8);
+	CU_ASSERT_EQUAL(cli_parse_num("0x-1", 0, 100, false, &v), -EINVAL);
+	CU_ASSERT_EQUAL(cli_parse_num("0x 1", 0, 100, false, &v), -EINVAL);
+	CU_ASSERT_EQUAL(cli_parse_num("0X1f", 0, 100, false, &v), 0);
+	CU_ASSERT_EQUAL(v, 31);
 }
 
 static void test_parse_size(void)

@@ -41,24 +41,28 @@ static const struct cli_opt common_help_opts[] = {
 };
 
 /*
- * Parse a number: decimal, 0x hex or 0 octal, no sign; with @size a k, m, g
- * or t suffix multiplies by a power of 1024. 0 or -EINVAL/-ERANGE.
+ * Parse a number: decimal or 0x hex (a leading 0 is decimal, not octal),
+ * no sign; with @size a k, m, g or t suffix multiplies by a power of 1024.
+ * 0 or -EINVAL/-ERANGE.
  */
 int cli_parse_num(const char *s, uint64_t min, uint64_t max, bool size,
 		  uint64_t *out)
 {
 	unsigned long long v;
+	int shift = 0, base = 10;
 	char *end;
-	int shift = 0;
 
 	while (isspace((unsigned char)*s))
 		s++;
-	if (!*s || *s == '-' || *s == '+')
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	/* strtoull() would take a sign or blanks here */
+	if (!(base == 16 ? isxdigit((unsigned char)*s) : isdigit((unsigned char)*s)))
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (end == s)
-		return -EINVAL;
+	v = strtoull(s, &end, base);
 	if (errno == ERANGE)
 		return -ERANGE;
 	if (size && *end) {
