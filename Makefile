@@ -93,7 +93,7 @@ run: deps
 	$(Q)$(TOP)/tests/vm/run-vm --kernel "$$($(KERNEL_SH) path $(RUN_FLAVOR))" --show -- \
 		$(TOP)/tests/vm/demo.sh
 	@echo
-	@echo "Next: make check (every test, about an hour), build/tools/nvme-ucmd --help,"
+	@echo "Next: make check (every test, 45-60 minutes), build/tools/nvme-ucmd --help,"
 	@echo "      tests/vm/run-vm --show -- nvme list (any command in the VM; README)."
 
 check: deps
