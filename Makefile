@@ -16,7 +16,7 @@ endif
 CC	?= cc
 # The project's version: the Debian packages' (debian/changelog must agree:
 # make deb-userspace checks) and the CLI's --version.
-VERSION	:= 0.1.0
+VERSION	:= 0.2.0
 CLI_VERSION ?= $(VERSION)
 # make install: LIBDIR=/usr/lib/x86_64-linux-gnu for a multiarch layout (the
 # pkg-config file follows it).

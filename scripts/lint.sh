@@ -45,5 +45,19 @@ if command -v cppcheck >/dev/null; then
 	cppcheck -q --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr -I kernel/include/uapi "${dirs[@]}" || bad=1
 fi
+# one version everywhere: the Makefile's VERSION, the header's macros, the
+# newest node of the library's version script, debian/changelog
+say VERSION "Makefile, nvme-ucmd.h, libnvme-ucmd.map, debian/changelog"
+v=$(sed -n 's/^VERSION[[:space:]]*:= *//p' Makefile)
+h=$(sed -n 's/^#define NVMEU_VERSION_STRING[[:space:]]*"\(.*\)"/\1/p' userlib/include/nvme-ucmd.h)
+hn=$(awk '/^#define NVMEU_VERSION_(MAJOR|MINOR|PATCH)/ { printf "%s%s", s, $3; s = "." }' userlib/include/nvme-ucmd.h)
+m=$(sed -n 's/^LIBNVME_UCMD_\([0-9.]*\) {/\1/p' userlib/libnvme-ucmd.map | tail -n 1)
+c=$(sed -n '1s/^nvme-ucmd (\([^)]*\)).*/\1/p' debian/changelog)
+for w in "$h" "$hn" "$m.${v##*.}" "$c"; do
+	[[ $w == "$v" ]] && continue
+	echo "version mismatch: Makefile $v, header $h ($hn), map node $m, changelog $c" >&2
+	bad=1
+	break
+done
 ((bad == 0)) && say LINT clean
 exit $bad

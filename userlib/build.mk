@@ -6,7 +6,7 @@
 
 ULIB_SRCS	:= $(wildcard userlib/*.c)
 ULIB_OBJS	:= $(ULIB_SRCS:userlib/%.c=$(B)/userlib/obj/%.o)
-ULIB_VERSION	:= 0.1.0
+ULIB_VERSION	:= $(VERSION)
 ULIB_SONAME	:= libnvme-ucmd.so.0
 ULIB_A		:= $(B)/userlib/libnvme-ucmd.a
 ULIB_SO		:= $(B)/userlib/libnvme-ucmd.so.$(ULIB_VERSION)
@@ -41,7 +41,7 @@ $(ULIB_EXAMPLE): docs/examples/async-read.c $(ULIB_A)
 # prerequisite here; the flags are expanded when its recipes run).
 UNIT_LIBS	+= $(ULIB_A) $(ULIB_LDLIBS)
 UNIT_DEPS	+= $(ULIB_A)
-UNIT_CFLAGS	+= $(ULIB_INC) -I$(TOP)/userlib
+UNIT_CFLAGS	+= $(ULIB_INC) -I$(TOP)/userlib -DULIB_VERSION_MK='"$(ULIB_VERSION)"'
 $(UNIT_BIN): $(ULIB_A)
 
 -include $(ULIB_OBJS:.o=.d) $(ULIB_EXAMPLE).d

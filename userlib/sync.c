@@ -275,6 +275,11 @@ int nvmeu_dsm(struct nvmeu_dev *dev, __u32 attrs,
 	return r ? r : nvmeu_io_passthru(dev, &cmd);
 }
 
+const char *nvmeu_version(void)
+{
+	return NVMEU_VERSION_STRING;
+}
+
 const char *nvmeu_strerror(int ret)
 {
 	const char *s;

@@ -39,6 +39,20 @@
 #include <liburing.h>
 #include <linux/nvme_ioctl.h>
 
+/*
+ * The version of this header; nvmeu_version() gives the library's. They
+ * agree with the Makefile's VERSION and the newest node of the library's
+ * version script (make lint checks).
+ */
+#define NVMEU_VERSION_MAJOR	0
+#define NVMEU_VERSION_MINOR	2
+#define NVMEU_VERSION_PATCH	0
+#define NVMEU_VERSION_STRING	"0.2.0"
+/* NVMEU_VERSION_CODE >= NVMEU_VERSION(0, 2, 0): the API of 0.2.0 */
+#define NVMEU_VERSION(a, b, c)	(((a) << 16) | ((b) << 8) | (c))
+#define NVMEU_VERSION_CODE \
+	NVMEU_VERSION(NVMEU_VERSION_MAJOR, NVMEU_VERSION_MINOR, NVMEU_VERSION_PATCH)
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -428,6 +442,17 @@ const char *nvmeu_form_name(enum nvmeu_form form);
  * Return: a static string.
  */
 const char *nvmeu_strerror(int ret);
+
+/**
+ * nvmeu_version() - the version of the library in use
+ *
+ * Compare with NVMEU_VERSION_STRING, the header's, to tell a program built
+ * against an older header from one that runs on an older library.
+ *
+ * Context: MT-safe.
+ * Return: a static string, "MAJOR.MINOR.PATCH".
+ */
+const char *nvmeu_version(void);
 
 /* Fields of a positive NVMe status (Status Field without the phase bit). */
 static inline unsigned int nvmeu_status_sc(int status)
